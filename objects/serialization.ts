@@ -1,0 +1,351 @@
+/**
+ * Conversion between JSON input and desktop objects: validation of the type name and of every
+ * attribute value, defaults, and the computed attributes.
+ *
+ * @module
+ */
+
+import { type Attribute, defaultValue, isNullable } from "./attribute.ts";
+import { InvalidObjectError } from "./invalid_object_error.ts";
+import type { DesktopObject, HeaObject, ObjectType } from "./object_type.ts";
+import { isPermission, type Permission, sortPermissions } from "./permission.ts";
+import type { TypeRegistry } from "./type_registry.ts";
+
+/** What {@linkcode parseObject} takes besides the input. */
+export interface ParseOptions {
+  /** The registry that resolves the input's `type` and the types of nested objects. */
+  readonly registry: TypeRegistry;
+  /**
+   * The stored object that the input replaces, for updates. Its read-only attributes (id, created...)
+   * and the attributes listed in `protectedAttributes` keep their stored values.
+   */
+  readonly existing?: HeaObject;
+  /** Attributes whose input values are ignored, such as those the caller may not edit. */
+  readonly protectedAttributes?: ReadonlySet<string>;
+}
+
+const UNSAFE_KEYS: ReadonlySet<string> = new Set(["__proto__", "constructor", "prototype"]);
+
+/**
+ * Creates a new object of a type with every attribute at its default.
+ *
+ * @example A new share
+ * ```ts
+ * import { newObject, ShareType } from "@hea/server/objects";
+ * import assert from "node:assert/strict";
+ *
+ * const share = newObject(ShareType);
+ * assert.equal(share.type, "heaobject.root.ShareImpl");
+ * assert.equal(share.user, "system|none");
+ * assert.deepEqual(share.permissions, []);
+ * ```
+ */
+export function newObject(type: ObjectType): HeaObject {
+  const object: HeaObject = { type: type.name };
+  for (const [name, descriptor] of Object.entries(type.attributes)) {
+    object[name] = defaultValue(descriptor);
+  }
+  if (type.isDesktopObject) {
+    object.super_admin_default_permissions = [...type.superAdminDefaultPermissions];
+  }
+
+  return completeObject(object, type);
+}
+
+/**
+ * Validates JSON input as an object of `expected` type or of one of its subtypes, and returns the
+ * object with defaults for missing attributes and computed attributes filled in. Attributes the type
+ * does not declare, and read-only ones, are ignored.
+ *
+ * @throws {InvalidObjectError} naming the field when the type is missing, unknown or not `expected`,
+ * or when a value has the wrong kind.
+ *
+ * @example Parse a registry property
+ * ```ts
+ * import { attribute, defineDesktopObjectType, parseObject, TypeRegistry } from "@hea/server/objects";
+ * import assert from "node:assert/strict";
+ *
+ * const Property = defineDesktopObjectType({
+ *   name: "heaobject.registry.Property",
+ *   displayName: "Property",
+ *   attributes: { value: attribute.string() },
+ * });
+ * const registry = new TypeRegistry([Property]);
+ * const property = parseObject(
+ *   { type: "heaobject.registry.Property", name: "x", value: "1", id: "ignored" },
+ *   Property,
+ *   { registry },
+ * );
+ * assert.equal(property.value, "1");
+ * assert.equal(property.id, null);
+ * assert.throws(() => parseObject({ name: "x" }, Property, { registry }), /Invalid field type/);
+ * ```
+ */
+export function parseObject(
+  input: unknown,
+  expected: ObjectType,
+  options: ParseOptions,
+): DesktopObject {
+  return parseMember(input, expected, options, "") as DesktopObject;
+}
+
+/**
+ * Fills in an object's missing attributes with their defaults and recomputes the computed ones:
+ * `shares` from the user and group shares, `instance_id` from the type and id, the default
+ * `display_name`, `type_display_name` and `mime_type`.
+ *
+ * @example Complete a stored document
+ * ```ts
+ * import { completeObject, ShareType } from "@hea/server/objects";
+ * import assert from "node:assert/strict";
+ *
+ * const share = completeObject({ type: ShareType.name, user: "alice" }, ShareType);
+ * assert.equal(share.group, "system|none");
+ * assert.equal(share.type_display_name, "Share");
+ * ```
+ */
+export function completeObject<T extends HeaObject>(object: T, type: ObjectType): T {
+  const record = object as HeaObject;
+  for (const [name, descriptor] of Object.entries(type.attributes)) {
+    if (record[name] === undefined) {
+      record[name] = defaultValue(descriptor);
+    }
+  }
+  record.type = type.name;
+  record.type_display_name = type.displayName;
+  if (type.mimeType) {
+    record.mime_type = type.mimeType;
+  }
+  if (type.isDesktopObject) {
+    const userShares = Array.isArray(record.user_shares) ? record.user_shares : [];
+    const groupShares = Array.isArray(record.group_shares) ? record.group_shares : [];
+    record.shares = [...userShares, ...groupShares];
+    record.instance_id = typeof record.id === "string" ? `${type.name}^${record.id}` : null;
+    if (record.display_name === null || record.display_name === undefined) {
+      record.display_name = `Untitled ${type.displayName}`;
+    }
+  }
+
+  return object;
+}
+
+function parseMember(
+  input: unknown,
+  expected: ObjectType,
+  options: ParseOptions,
+  path: string,
+): HeaObject {
+  if (!isPlainRecord(input)) {
+    throw new InvalidObjectError(
+      path || "(body)",
+      `expected a JSON object of type ${expected.name}, got ${describe(input)}`,
+    );
+  }
+
+  const type = resolveType(input, expected, options.registry, path);
+  const object: HeaObject = { type: type.name };
+  const existing = path === "" ? options.existing : undefined;
+
+  for (const [name, descriptor] of Object.entries(type.attributes)) {
+    const fieldPath = path ? `${path}.${name}` : name;
+    const keepStored = descriptor.readOnly ||
+      (path === "" && options.protectedAttributes?.has(name) === true);
+
+    if (keepStored) {
+      object[name] = existing && name in existing
+        ? structuredClone(existing[name])
+        : defaultValue(descriptor);
+    } else if (Object.hasOwn(input, name) && input[name] !== undefined) {
+      object[name] = convertValue(input[name], descriptor, options, fieldPath);
+    } else {
+      object[name] = defaultValue(descriptor);
+    }
+  }
+
+  if (type.isDesktopObject && !existing) {
+    const inputPermissions = input.super_admin_default_permissions;
+    if (inputPermissions === undefined || inputPermissions === null) {
+      object.super_admin_default_permissions = [...type.superAdminDefaultPermissions];
+    }
+  }
+  for (const key of Object.keys(input)) {
+    if (UNSAFE_KEYS.has(key)) {
+      throw new InvalidObjectError(
+        path ? `${path}.${key}` : key,
+        "is a reserved name; remove it from the input",
+      );
+    }
+  }
+
+  return completeObject(object, type);
+}
+
+function resolveType(
+  input: Record<string, unknown>,
+  expected: ObjectType,
+  registry: TypeRegistry,
+  path: string,
+): ObjectType {
+  const field = path ? `${path}.type` : "type";
+  const name = input.type;
+
+  if (name === undefined || name === null) {
+    throw new InvalidObjectError(field, `is missing; set it to ${expected.name}`);
+  }
+  if (typeof name !== "string") {
+    throw new InvalidObjectError(field, `must be a string such as ${expected.name}`);
+  }
+
+  const type = registry.get(name);
+  if (!type) {
+    throw new InvalidObjectError(field, `"${name}" is not a known type; expected ${expected.name}`);
+  }
+  if (!registry.isSubtype(name, expected.name)) {
+    throw new InvalidObjectError(
+      field,
+      `"${name}" does not match this collection's type; expected ${expected.name}`,
+    );
+  }
+
+  return type;
+}
+
+function convertValue(
+  value: unknown,
+  descriptor: Attribute,
+  options: ParseOptions,
+  path: string,
+): unknown {
+  if (value === null || (value === "" && descriptor.kind !== "string" && isNullable(descriptor))) {
+    if (isNullable(descriptor)) {
+      return null;
+    }
+    if (descriptor.kind === "strings" || descriptor.kind === "permissions" || descriptor.kind === "objects") {
+      return [];
+    }
+    throw new InvalidObjectError(path, "must not be null");
+  }
+
+  switch (descriptor.kind) {
+    case "string":
+      return convertString(value, descriptor, path);
+    case "boolean":
+      return convertBoolean(value, path);
+    case "number":
+    case "integer":
+      return convertNumber(value, descriptor.kind === "integer", path);
+    case "datetime":
+      return convertDatetime(value, path);
+    case "strings":
+      return toList(value).map((element, index) =>
+        convertString(element, descriptor, `${path}[${index}]`)
+      );
+    case "permissions":
+      return convertPermissions(value, path);
+    case "object":
+      return parseMember(value, memberTypeOf(descriptor, options, path), options, path);
+    case "objects":
+      return toList(value).map((element, index) =>
+        parseMember(element, memberTypeOf(descriptor, options, path), options, `${path}[${index}]`)
+      );
+    case "json":
+      return structuredClone(value);
+  }
+}
+
+function convertString(value: unknown, descriptor: Attribute, path: string): string {
+  if (typeof value !== "string") {
+    throw new InvalidObjectError(path, `must be a string, got ${describe(value)}`);
+  }
+  if (descriptor.values && !descriptor.values.includes(value)) {
+    throw new InvalidObjectError(path, `must be one of ${descriptor.values.join(", ")}`);
+  }
+
+  return value;
+}
+
+function convertBoolean(value: unknown, path: string): boolean {
+  if (typeof value === "boolean") {
+    return value;
+  }
+  if (value === "true" || value === "false") {
+    return value === "true";
+  }
+
+  throw new InvalidObjectError(path, `must be true or false, got ${describe(value)}`);
+}
+
+function convertNumber(value: unknown, integer: boolean, path: string): number {
+  const number = typeof value === "string" && value.trim() !== "" ? Number(value) : value;
+  if (typeof number !== "number" || !Number.isFinite(number)) {
+    throw new InvalidObjectError(path, `must be a finite number, got ${describe(value)}`);
+  }
+  if (integer && !Number.isInteger(number)) {
+    throw new InvalidObjectError(path, `must be an integer, got ${number}`);
+  }
+
+  return number;
+}
+
+function convertDatetime(value: unknown, path: string): string {
+  const time = typeof value === "string" ? Date.parse(value) : Number.NaN;
+  if (Number.isNaN(time)) {
+    throw new InvalidObjectError(
+      path,
+      `must be an ISO 8601 date and time such as 2024-01-31T12:00:00Z, got ${describe(value)}`,
+    );
+  }
+
+  return new Date(time).toISOString();
+}
+
+function convertPermissions(value: unknown, path: string): Permission[] {
+  const permissions = toList(value).map((element, index) => {
+    if (!isPermission(element)) {
+      throw new InvalidObjectError(
+        `${path}[${index}]`,
+        `must be one of VIEWER, EDITOR, SHARER, COOWNER, CREATOR, DELETER, got ${describe(element)}`,
+      );
+    }
+    return element;
+  });
+
+  return sortPermissions(permissions);
+}
+
+function memberTypeOf(descriptor: Attribute, options: ParseOptions, path: string): ObjectType {
+  const memberType = descriptor.memberType ? options.registry.get(descriptor.memberType) : undefined;
+  if (!memberType) {
+    throw new TypeError(
+      `Attribute ${path} refers to type "${descriptor.memberType}", which is not registered`,
+    );
+  }
+
+  return memberType;
+}
+
+/** Form and single-value input carry one element where a list is expected: accept both. */
+function toList(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [value];
+}
+
+function isPlainRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function describe(value: unknown): string {
+  if (value === null) {
+    return "null";
+  }
+  if (Array.isArray(value)) {
+    return "a list";
+  }
+  if (typeof value === "string") {
+    return value.length > 40 ? `a string of ${value.length} characters` : JSON.stringify(value);
+  }
+  if (typeof value === "object") {
+    return "an object";
+  }
+
+  return `${typeof value} ${String(value)}`;
+}
