@@ -25,8 +25,8 @@ if [[ -z "$GO" ]]; then
   log "Go not found on PATH or at /usr/local/go/bin/go; install Go or set GO"
   exit 1
 fi
-# The local toolchain is newer than the one FerretDB's go.mod asks for, and
-# no other toolchain can be downloaded here.
+# Build with the installed Go, which must be at least the go 1.24 that
+# FerretDB's go.mod requires, and never try to download another toolchain.
 export GOTOOLCHAIN=local
 
 gobin="$("$GO" env GOBIN)"

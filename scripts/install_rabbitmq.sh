@@ -16,9 +16,9 @@ fi
 
 export DEBIAN_FRONTEND=noninteractive
 
-# invoke-rc.d asks /usr/sbin/policy-rc.d whether a package may start its
-# service, and exit code 101 means no. Container images usually ship such a
-# file already, so add one only while installing and only if it is missing.
+# invoke-rc.d runs /usr/sbin/policy-rc.d before a package starts its service,
+# and exit code 101 forbids the start. Docker's Debian images ship such a file,
+# so add one only if it is missing, and remove it after the install.
 readonly POLICY_FILE=/usr/sbin/policy-rc.d
 if [[ ! -e "$POLICY_FILE" ]]; then
   printf '#!/bin/sh\nexit 101\n' >"$POLICY_FILE"

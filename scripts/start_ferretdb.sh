@@ -71,8 +71,8 @@ else
   # from the caller's environment changes this server, such as a traces URL.
   unset "${!FERRETDB_@}"
   # setsid detaches FerretDB from the caller's session, so it keeps running
-  # after the calling shell exits. In a script, setsid execs without forking,
-  # so $! is the pid of ferretdb itself.
+  # after the calling shell exits. A background job of a script does not lead
+  # a process group, so setsid execs without forking and $! is ferretdb's pid.
   setsid "$ferretdb" \
     --handler=sqlite \
     --sqlite-url="file:$data_dir/" \

@@ -14,7 +14,10 @@
 #   HEA_TEST_RABBITMQ_START_TIMEOUT  seconds to wait for startup (default 60).
 #
 # The node is named rabbit@localhost so that it does not depend on the host
-# name resolving. To run rabbitmqctl by hand, pass -n rabbit@localhost.
+# name resolving. To run rabbitmqctl by hand, export the RABBITMQ_NODENAME
+# and RABBITMQ_CTL_ERL_ARGS values set below.
+# NOTE: the fixed node name allows one such broker per machine, whatever
+# HEA_TEST_STATE_DIR and HEA_TEST_RABBITMQ_PORT are.
 set -euo pipefail
 
 log() { echo "start_rabbitmq: $*" >&2; }
@@ -32,8 +35,8 @@ if ! command -v rabbitmq-server >/dev/null 2>&1; then
   exit 1
 fi
 
-# The Debian wrapper in /usr/sbin switches from root to the rabbitmq user with
-# su, which keeps these variables, so the broker and the CLI tools read them.
+# The Debian wrappers in /usr/sbin switch from root to the rabbitmq user with
+# su or runuser, which keep these variables for the broker and the CLI tools.
 export RABBITMQ_NODENAME=rabbit@localhost
 export RABBITMQ_NODE_IP_ADDRESS=127.0.0.1
 export RABBITMQ_NODE_PORT="$port"
@@ -42,8 +45,9 @@ export RABBITMQ_MNESIA_BASE="$state_dir/mnesia"
 export RABBITMQ_LOG_BASE="$state_dir/log"
 export RABBITMQ_PID_FILE="$state_dir/rabbitmq.pid"
 export RABBITMQ_ADVANCED_CONFIG_FILE="$state_dir/advanced.config"
-# epmd, which the first Erlang node starts, listens only on loopback. Erlang
-# distribution of the broker and of each CLI tool listens only on loopback.
+# Keep epmd, which the first Erlang node starts, and the Erlang distribution
+# listeners of the broker and of each CLI tool on loopback. Without
+# RABBITMQ_CTL_ERL_ARGS, each rabbitmqctl call listens on 0.0.0.0 while it runs.
 export ERL_EPMD_ADDRESS=127.0.0.1
 export RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
 export RABBITMQ_CTL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
@@ -54,11 +58,12 @@ port_open() {
   (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null
 }
 
-# Runs rabbitmqctl or rabbitmq-diagnostics, killed after SECONDS if it hangs.
+# Runs a RabbitMQ CLI command and kills it after a time limit, in seconds, given
+# as the first argument.
 run_cli() {
-  local seconds="$1"
+  local limit_seconds="$1"
   shift
-  timeout --kill-after=5 "$seconds" "$@"
+  timeout --kill-after=5 "$limit_seconds" "$@"
 }
 
 broker_running() {
@@ -73,6 +78,12 @@ fi
 
 mkdir -p "$state_dir" "$RABBITMQ_MNESIA_BASE" "$RABBITMQ_LOG_BASE"
 chown rabbitmq:rabbitmq "$state_dir" "$RABBITMQ_MNESIA_BASE" "$RABBITMQ_LOG_BASE"
+# The broker runs as the rabbitmq user, which needs to reach the state
+# directory through every parent directory.
+if ! runuser -u rabbitmq -- test -w "$state_dir"; then
+  log "user rabbitmq cannot write to $state_dir; set HEA_TEST_STATE_DIR to a directory outside private home directories"
+  exit 1
+fi
 
 # Plugins are off in the Debian package. These settings keep the listeners of
 # the common ones on loopback if someone enables them, and are ignored otherwise.
