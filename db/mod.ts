@@ -23,3 +23,4 @@ export * from "./duplicate_name_error.ts";
 export * from "./object_id.ts";
 export * from "./permission_filter.ts";
 export * from "./sqlite_database.ts";
+export * from "./database_unavailable_error.ts";

@@ -108,6 +108,7 @@ export const SHARE_TYPE_NAME = "heaobject.root.ShareImpl";
 export const INVITE_TYPE_NAME = "heaobject.root.InviteImpl";
 
 const SHARE_BASIS_VALUES = ["USER", "GROUP"] as const;
+const TYPE_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$/;
 
 /**
  * Defines a member object type: an object nested inside a desktop object, such as a registry
@@ -135,7 +136,7 @@ export function defineObjectType(options: ObjectTypeOptions): ObjectType {
     displayName: options.displayName,
     attributes: Object.freeze({
       ...options.attributes,
-      type: attribute.string({ readOnly: true, nullable: false, display: false }),
+      type: attribute.string({ readOnly: true, nullable: false }),
       type_display_name: attribute.string({ readOnly: true, nullable: false }),
     }),
     isDesktopObject: false,
@@ -258,7 +259,6 @@ function desktopObjectAttributes(): Record<string, Attribute> {
   };
 }
 
-const TYPE_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$/;
 
 function checkTypeName(name: string): void {
   if (!TYPE_NAME_PATTERN.test(name)) {

@@ -1,0 +1,70 @@
+/**
+ * Starts the registry service: `deno task start [--port 8080] [--database FILE] [--base-url URL]`.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { configure, getConsoleSink, getLogger } from "@logtape/logtape";
+import { serve, SqliteDatabase } from "../../mod.ts";
+import { addSampleData, createRegistryService } from "./service.ts";
+
+const USAGE = `Usage: deno task start [options]
+
+Options:
+  --port PORT        the port to listen on (default 8080)
+  --hostname HOST    the address to listen on (default 127.0.0.1)
+  --database FILE    the SQLite file of the embedded store (default .hea/registry.sqlite;
+                     :memory: keeps nothing after a stop)
+  --base-url URL     the URL clients reach the service at (default http://HOST:PORT)
+  --help             show this text`;
+
+const { values } = parseArgs({
+  options: {
+    port: { type: "string", default: "8080" },
+    hostname: { type: "string", default: "127.0.0.1" },
+    database: { type: "string", default: ".hea/registry.sqlite" },
+    "base-url": { type: "string" },
+    help: { type: "boolean", default: false },
+  },
+});
+if (values.help) {
+  console.log(USAGE);
+  Deno.exit(0);
+}
+const port = Number(values.port);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`Invalid --port ${JSON.stringify(values.port)}: use an integer from 0 to 65535\n\n${USAGE}`);
+  Deno.exit(2);
+}
+
+await configure({
+  sinks: { console: getConsoleSink() },
+  loggers: [
+    { category: ["hea"], lowestLevel: "info", sinks: ["console"] },
+    { category: ["logtape", "meta"], lowestLevel: "warning", sinks: ["console"] },
+  ],
+});
+const logger = getLogger(["hea", "registry"]);
+
+if (values.database !== ":memory:") {
+  const directory = values.database.replace(/[^/]*$/, "");
+  if (directory) {
+    await Deno.mkdir(directory, { recursive: true });
+  }
+}
+const database = new SqliteDatabase({ path: values.database });
+const added = await addSampleData(database);
+if (added > 0) {
+  logger.info("Added {count} sample objects to {path}", { count: added, path: values.database });
+}
+
+const router = await createRegistryService({
+  database,
+  ...(values["base-url"] ? { baseUrl: values["base-url"] } : {}),
+});
+serve(router.fetch, {
+  hostname: values.hostname,
+  port,
+  onShutdown: () => database.close(),
+});

@@ -1,0 +1,146 @@
+/**
+ * The HEA registry microservice, built on the public API only: the `components` and `properties`
+ * collections and the lookup of the component that serves a type.
+ *
+ * @module
+ */
+
+import {
+  ActionSet,
+  AdminPermissionContext,
+  type CollectionOptions,
+  ComponentType,
+  type Database,
+  getOne,
+  type GroupResolver,
+  HttpError,
+  mountCollection,
+  parseObject,
+  PropertyType,
+  ResourceType,
+  Router,
+  TypeRegistry,
+} from "../../mod.ts";
+import { REGISTRY_ACTIONS } from "./actions.ts";
+import { SAMPLE_COMPONENTS, SAMPLE_PROPERTIES } from "./sample_components.ts";
+
+/** What {@linkcode createRegistryService} takes. */
+export interface RegistryServiceOptions {
+  /** The store. */
+  readonly database: Database;
+  /** The URL clients reach the service at, when no forwarded headers say otherwise. */
+  readonly baseUrl?: string;
+  /** Finds the caller's groups. */
+  readonly groups?: GroupResolver;
+}
+
+/** The registry's types. */
+export const REGISTRY_TYPES: TypeRegistry = new TypeRegistry([
+  ComponentType,
+  ResourceType,
+  PropertyType,
+]);
+
+/** Creates the registry's router, with its collections prepared in the store. */
+export async function createRegistryService(options: RegistryServiceOptions): Promise<Router> {
+  const actions = new ActionSet(REGISTRY_ACTIONS);
+  const router = new Router({
+    ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
+    ...(options.groups ? { groups: options.groups } : {}),
+  });
+
+  const components: CollectionOptions = {
+    collection: "components",
+    type: ComponentType,
+    registry: REGISTRY_TYPES,
+    database: options.database,
+    actions,
+    links: {
+      getOne: [
+        { name: "heaserver-registry-component-get-properties", rel: "hea-properties" },
+        { name: "heaserver-registry-component-get-self", path: "components/{id}", rel: "self" },
+      ],
+      getAll: [
+        { name: "heaserver-registry-component-get-properties", rel: "hea-properties" },
+        { name: "heaserver-registry-component-get-self", path: "components/{id}", rel: "self" },
+      ],
+      opener: [
+        {
+          name: "heaserver-registry-component-open-external",
+          path: "{+external_base_url}",
+          root: "",
+          rel: "hea-opener hea-default",
+        },
+        { name: "heaserver-registry-component-get-self", path: "components/{id}", rel: "self" },
+      ],
+    },
+  };
+  const properties: CollectionOptions = {
+    collection: "properties",
+    type: PropertyType,
+    registry: REGISTRY_TYPES,
+    database: options.database,
+    actions,
+    links: {
+      getOne: [
+        { name: "heaserver-registry-property-get-properties", rel: "hea-properties" },
+        { name: "heaserver-registry-property-get-self", path: "properties/{id}", rel: "self" },
+      ],
+      getAll: [
+        { name: "heaserver-registry-property-get-properties", rel: "hea-properties" },
+        { name: "heaserver-registry-property-get-self", path: "properties/{id}", rel: "self" },
+      ],
+    },
+  };
+
+  router.get("/components/bytype/:type", componentByType(components));
+  router.get("/componentsping", () => new Response("OK", { status: 200 }));
+  await mountCollection(router, components);
+  await mountCollection(router, properties);
+
+  return router;
+}
+
+/**
+ * Stores the sample components and properties when the store holds none, so a new registry has
+ * something to serve.
+ */
+export async function addSampleData(database: Database): Promise<number> {
+  const admin = new AdminPermissionContext();
+  let added = 0;
+  for (const [collection, type, samples] of [
+    ["components", ComponentType, SAMPLE_COMPONENTS],
+    ["properties", PropertyType, SAMPLE_PROPERTIES],
+  ] as const) {
+    const existing = database.getAll(collection, admin, { end: 1 })[Symbol.asyncIterator]();
+    const first = await existing.next();
+    await existing.return?.();
+    if (!first.done) {
+      continue;
+    }
+    for (const sample of samples) {
+      const object = parseObject(sample, type, { registry: REGISTRY_TYPES });
+      object.owner = String(sample.owner);
+      await database.insert(collection, object);
+      added++;
+    }
+  }
+
+  return added;
+}
+
+/** `GET /components/bytype/{type}`: the component whose resources include the type. */
+function componentByType(components: CollectionOptions) {
+  const one = getOne(components);
+  return async (request: Request, context: Parameters<ReturnType<typeof getOne>>[1]) => {
+    const typeName = context.params.type ?? "";
+    const matches = components.database.getAll(components.collection, context.permissions, {
+      filter: { "resources.resource_type_name": typeName },
+      end: 1,
+    });
+    for await (const component of matches) {
+      return await one(request, { ...context, params: { ...context.params, id: component.id ?? "" } });
+    }
+    throw new HttpError(404, `No component serves type ${JSON.stringify(typeName)}`);
+  };
+}

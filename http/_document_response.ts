@@ -1,0 +1,144 @@
+import type { HeaObject, PermissionContext } from "../objects/mod.ts";
+import {
+  type ActionLink,
+  type DocumentItem,
+  negotiateRepresentor,
+  REPRESENTORS,
+  type RunTimeAction,
+  type RunTimeDocument,
+} from "../representors/mod.ts";
+import { getLogger } from "@logtape/logtape";
+import type { CollectionOptions } from "./collection_options.ts";
+import { HttpError } from "./http_error.ts";
+import type { RequestContext } from "./request_context.ts";
+import { NO_CACHE_HEADERS } from "./responses.ts";
+
+const logger = getLogger(["hea", "http"]);
+const FLUSH_BYTES = 16 * 1024;
+
+/** Returns the caller's permissions on an object and on each of its attributes. */
+export function documentItem(
+  object: HeaObject,
+  options: CollectionOptions,
+  caller: PermissionContext,
+): DocumentItem {
+  const type = options.registry.get(object.type) ?? options.type;
+  const permissions = caller.getPermissions(object, type);
+
+  return {
+    object,
+    permissions,
+    attributePermissions: caller.getAllAttributePermissions(object, type, permissions),
+  };
+}
+
+/** Builds a run-time document from a handler's items and actions. */
+export function runTimeDocument(
+  request: Request,
+  context: RequestContext,
+  options: CollectionOptions,
+  items: Iterable<DocumentItem> | AsyncIterable<DocumentItem>,
+  links: readonly ActionLink[] | undefined,
+  includeData = true,
+): RunTimeDocument {
+  return {
+    href: context.url.href,
+    actions: attachActions(options, links, context.baseUrl),
+    items,
+    parameters: context.params,
+    headers: Object.fromEntries(request.headers),
+    registry: options.registry,
+    caller: context.permissions,
+    includeData,
+  };
+}
+
+/** Attaches the actions of `links` to a document, or none when the collection has no actions. */
+export function attachActions(
+  options: CollectionOptions,
+  links: readonly ActionLink[] | undefined,
+  baseUrl: string,
+): RunTimeAction[] {
+  if (!links || links.length === 0) {
+    return [];
+  }
+  if (!options.actions) {
+    throw new TypeError(
+      `Collection ${options.collection} attaches actions but has no action set; pass actions`,
+    );
+  }
+
+  return options.actions.attach(links, baseUrl);
+}
+
+/**
+ * Renders a document in the media type that `Accept` asks for, streaming the body. Throws a 406
+ * before anything is read when nothing acceptable is available.
+ */
+export function documentResponse(
+  request: Request,
+  context: RequestContext,
+  document: RunTimeDocument,
+  init: { status?: number; headers?: Record<string, string> } = {},
+): Response {
+  const representor = negotiateRepresentor(request.headers.get("accept"));
+  if (!representor) {
+    throw notAcceptableError();
+  }
+
+  const chunks = representor.render(document);
+  const encoder = new TextEncoder();
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        let buffered = "";
+        while (buffered.length < FLUSH_BYTES) {
+          const next = await chunks.next();
+          if (next.done) {
+            if (buffered) {
+              controller.enqueue(encoder.encode(buffered));
+            }
+            controller.close();
+            return;
+          }
+          buffered += next.value;
+        }
+        controller.enqueue(encoder.encode(buffered));
+      } catch (error) {
+        logger.error("Request {requestId} failed while streaming its response: {error}", {
+          requestId: context.requestId,
+          error,
+        });
+        controller.error(error);
+      }
+    },
+    async cancel() {
+      await chunks.return(undefined);
+    },
+  });
+
+  return new Response(body, {
+    status: init.status ?? 200,
+    headers: { "content-type": representor.mediaType, ...NO_CACHE_HEADERS, ...init.headers },
+  });
+}
+
+/** Ensures that a representor exists for `Accept` before a handler does any work. */
+export function checkAcceptable(request: Request): void {
+  if (!negotiateRepresentor(request.headers.get("accept"))) {
+    throw notAcceptableError();
+  }
+}
+
+function notAcceptableError(): HttpError {
+  const available = REPRESENTORS.map((representor) => representor.mediaType).join(", ");
+  return new HttpError(
+    406,
+    `None of the media types in Accept is available; accept one of ${available}`,
+  );
+}
+
+/** Returns the message for an object the caller cannot see or that does not exist. */
+export function notFoundError(options: CollectionOptions, key: string): HttpError {
+  return new HttpError(404, `${options.type.displayName} ${key} not found`);
+}

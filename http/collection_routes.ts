@@ -1,0 +1,69 @@
+/**
+ * Wiring of the standard routes of a desktop-object collection.
+ *
+ * @module
+ */
+
+import { collectionPath, type CollectionOptions } from "./collection_options.ts";
+import { getAll } from "./get_all.ts";
+import { getByName } from "./get_by_name.ts";
+import { getOne } from "./get_one.ts";
+import { opener } from "./opener.ts";
+import { post } from "./post.ts";
+import { put } from "./put.ts";
+import { remove } from "./remove.ts";
+import type { Router } from "./router.ts";
+
+/**
+ * Adds a collection's standard routes to a router and prepares the collection in the store:
+ *
+ * | route | handler |
+ * | --- | --- |
+ * | `GET /{path}` and `/{path}/` | {@linkcode getAll} |
+ * | `POST /{path}` and `/{path}/` | {@linkcode post} |
+ * | `GET /{path}/byname/{name}` | {@linkcode getByName} |
+ * | `GET /{path}/{id}` | {@linkcode getOne} |
+ * | `PUT /{path}/{id}` | {@linkcode put} |
+ * | `DELETE /{path}/{id}` | {@linkcode remove} |
+ * | `GET /{path}/{id}/opener` | {@linkcode opener} |
+ *
+ * Add a service's own routes before these when they could match the same paths.
+ *
+ * @example
+ * ```ts
+ * import { mountCollection, Router } from "@hea/server/http";
+ * import { SqliteDatabase } from "@hea/server/db";
+ * import { PropertyType, TypeRegistry } from "@hea/server/objects";
+ * import assert from "node:assert/strict";
+ *
+ * const database = new SqliteDatabase();
+ * const router = new Router();
+ * await mountCollection(router, {
+ *   collection: "properties",
+ *   type: PropertyType,
+ *   registry: new TypeRegistry([PropertyType]),
+ *   database,
+ * });
+ * const response = await router.fetch(new Request("http://localhost/properties/", { method: "OPTIONS" }));
+ * assert.equal(response.headers.get("allow"), "GET, POST, HEAD, OPTIONS");
+ * await database.close();
+ * ```
+ */
+export async function mountCollection(router: Router, options: CollectionOptions): Promise<Router> {
+  await options.database.ensureCollection(options.collection, {
+    type: options.type,
+    uniqueName: options.uniqueName ?? true,
+  });
+  const base = `/${collectionPath(options)}`;
+
+  return router
+    .get(base, getAll(options))
+    .get(`${base}/`, getAll(options))
+    .post(base, post(options))
+    .post(`${base}/`, post(options))
+    .get(`${base}/byname/:name`, getByName(options))
+    .get(`${base}/:id`, getOne(options))
+    .put(`${base}/:id`, put(options))
+    .delete(`${base}/:id`, remove(options))
+    .get(`${base}/:id/opener`, opener(options));
+}

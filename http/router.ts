@@ -1,0 +1,215 @@
+/**
+ * A router on URLPattern that builds each request's context, answers 405 with `Allow` and OPTIONS,
+ * and maps every error to a response in one place.
+ *
+ * @module
+ */
+
+import { getLogger } from "@logtape/logtape";
+import { PermissionContext } from "../objects/mod.ts";
+import { type Authenticator, type Caller, gatewayAuthenticator } from "./caller.ts";
+import { errorResponse } from "./error_response.ts";
+import { HttpError } from "./http_error.ts";
+import { externalBaseUrl, type RequestContext } from "./request_context.ts";
+import { methodNotAllowed } from "./responses.ts";
+
+/** Handles a request: the web-standard request in, a response out. */
+export type Handler = (request: Request, context: RequestContext) => Response | Promise<Response>;
+
+/** Finds the groups of a caller, such as from HEA's people service. */
+export type GroupResolver = (caller: Caller, request: Request) => readonly string[] | Promise<readonly string[]>;
+
+/** What {@linkcode Router} takes. */
+export interface RouterOptions {
+  /** Learns the caller; defaults to {@linkcode gatewayAuthenticator}. */
+  readonly authenticate?: Authenticator;
+  /** Finds the caller's groups; by default callers are in no group. */
+  readonly groups?: GroupResolver;
+  /** The URL at which clients reach the service, when no forwarded headers say otherwise. */
+  readonly baseUrl?: string;
+  /** Whether `X-Forwarded-*` headers come from a trusted proxy. Defaults to `true`, as behind HEA's gateway. */
+  readonly trustForwardedHeaders?: boolean;
+}
+
+interface Route {
+  readonly method: string;
+  readonly pattern: URLPattern;
+  readonly handler: Handler;
+}
+
+const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+const logger = getLogger(["hea", "http"]);
+
+/**
+ * Routes requests by method and URL path. Patterns use URLPattern syntax (`/components/:id`). A
+ * path that matches with another method gets 405 with `Allow`; OPTIONS gets the allowed methods;
+ * HEAD runs the GET handler without sending the body.
+ *
+ * @example Serve one route
+ * ```ts
+ * import { ok, Router } from "@hea/server/http";
+ * import assert from "node:assert/strict";
+ *
+ * const router = new Router().get("/hello/:name", (_request, context) => ok(`Hello, ${context.params.name}`));
+ * const response = await router.fetch(new Request("http://localhost/hello/world"));
+ * assert.equal(await response.text(), "Hello, world");
+ * assert.equal((await router.fetch(new Request("http://localhost/hello/x", { method: "DELETE" }))).status, 405);
+ * ```
+ */
+export class Router {
+  readonly #routes: Route[] = [];
+  readonly #options: RouterOptions;
+
+  /** Creates a router with options for authentication, groups and base URLs. */
+  constructor(options: RouterOptions = {}) {
+    this.#options = options;
+    this.fetch = this.fetch.bind(this);
+  }
+
+  /** Adds a route for a method and a URLPattern path. */
+  add(method: string, path: string, handler: Handler): this {
+    this.#routes.push({
+      method: method.toUpperCase(),
+      pattern: new URLPattern({ pathname: path }),
+      handler,
+    });
+
+    return this;
+  }
+
+  /** Adds a GET route. */
+  get(path: string, handler: Handler): this {
+    return this.add("GET", path, handler);
+  }
+
+  /** Adds a POST route. */
+  post(path: string, handler: Handler): this {
+    return this.add("POST", path, handler);
+  }
+
+  /** Adds a PUT route. */
+  put(path: string, handler: Handler): this {
+    return this.add("PUT", path, handler);
+  }
+
+  /** Adds a DELETE route. */
+  delete(path: string, handler: Handler): this {
+    return this.add("DELETE", path, handler);
+  }
+
+  /** Handles a request: the function to pass to `Deno.serve`. */
+  async fetch(request: Request): Promise<Response> {
+    const clientRequestId = request.headers.get("x-request-id");
+    const requestId = clientRequestId && REQUEST_ID_PATTERN.test(clientRequestId)
+      ? clientRequestId
+      : crypto.randomUUID();
+
+    let response: Response;
+    try {
+      response = await this.#dispatch(request, requestId);
+    } catch (error) {
+      response = errorResponse(error, requestId);
+    }
+
+    if (response.status >= 500) {
+      logger.error("{method} {path} answered {status} to request {requestId}", {
+        method: request.method,
+        path: new URL(request.url).pathname,
+        status: response.status,
+        requestId,
+      });
+    }
+    return withHeader(response, "x-request-id", requestId);
+  }
+
+  async #dispatch(request: Request, requestId: string): Promise<Response> {
+    const url = new URL(request.url);
+    const method = request.method.toUpperCase();
+    const matches = this.#routes
+      .map((route) => ({ route, match: route.pattern.exec({ pathname: url.pathname }) }))
+      .filter((candidate) => candidate.match !== null);
+    if (matches.length === 0) {
+      throw new HttpError(404, `No resource at ${url.pathname}`);
+    }
+
+    const allowed = allowedMethods(matches.map((candidate) => candidate.route.method));
+    if (method === "OPTIONS") {
+      return new Response(null, { status: 200, headers: { allow: allowed.join(", ") } });
+    }
+
+    const lookup = method === "HEAD" ? "GET" : method;
+    const chosen = matches.find((candidate) => candidate.route.method === lookup);
+    if (!chosen?.match) {
+      return methodNotAllowed(allowed);
+    }
+
+    const context = await this.#context(request, url, chosen.match, requestId);
+    const response = await chosen.route.handler(request, context);
+    if (method === "HEAD") {
+      await response.body?.cancel();
+      return new Response(null, { status: response.status, headers: response.headers });
+    }
+
+    return response;
+  }
+
+  async #context(
+    request: Request,
+    url: URL,
+    match: URLPatternResult,
+    requestId: string,
+  ): Promise<RequestContext> {
+    const caller = await (this.#options.authenticate ?? gatewayAuthenticator)(request);
+    const groups = this.#options.groups ? await this.#options.groups(caller, request) : [];
+
+    return {
+      url,
+      params: decodeParams(match.pathname.groups),
+      requestId,
+      caller,
+      permissions: new PermissionContext(caller.sub, groups),
+      baseUrl: externalBaseUrl(request, {
+        trustForwardedHeaders: this.#options.trustForwardedHeaders ?? true,
+        baseUrl: this.#options.baseUrl,
+      }),
+    };
+  }
+}
+
+/** Sets a header, copying the response when its headers are immutable (as for `Response.redirect`). */
+function withHeader(response: Response, name: string, value: string): Response {
+  try {
+    response.headers.set(name, value);
+    return response;
+  } catch {
+    const copy = new Response(response.body, response);
+    copy.headers.set(name, value);
+    return copy;
+  }
+}
+
+function allowedMethods(methods: string[]): string[] {
+  const allowed = new Set(methods);
+  if (allowed.has("GET")) {
+    allowed.add("HEAD");
+  }
+  allowed.add("OPTIONS");
+
+  return [...allowed];
+}
+
+function decodeParams(groups: Record<string, string | undefined>): Record<string, string> {
+  const params: Record<string, string> = {};
+  for (const [name, value] of Object.entries(groups)) {
+    if (value === undefined) {
+      continue;
+    }
+    try {
+      params[name] = decodeURIComponent(value);
+    } catch {
+      throw new HttpError(400, `Invalid percent-encoding in the URL path parameter ${name}`);
+    }
+  }
+
+  return params;
+}

@@ -1,0 +1,109 @@
+/**
+ * The set of design-time actions of a service, and the run-time actions built from them.
+ *
+ * @module
+ */
+
+import type { Action, ActionLink, RunTimeAction } from "./action.ts";
+import { joinUrl } from "./action.ts";
+
+/**
+ * A service's design-time actions by name. Handlers attach them to documents with
+ * {@linkcode ActionSet.attach}, which resolves paths against the service's base URL.
+ *
+ * @example Attach a self link
+ * ```ts
+ * import { ActionSet } from "@hea/server/representors";
+ * import assert from "node:assert/strict";
+ *
+ * const actions = new ActionSet([
+ *   { name: "example-note-get-self", type: "safe", target: ["item", "read", "cj"], prompt: "View" },
+ * ]);
+ * const [self] = actions.attach(
+ *   [{ name: "example-note-get-self", path: "notes/{id}", rel: "self" }],
+ *   "http://localhost:8080",
+ * );
+ * assert.equal(self?.href, "http://localhost:8080/notes/{id}");
+ * assert.deepEqual(self?.rel, ["self"]);
+ * ```
+ */
+export class ActionSet {
+  readonly #actions: Map<string, Action> = new Map();
+
+  /**
+   * Creates a set from actions.
+   *
+   * @throws {TypeError} when two actions share a name.
+   */
+  constructor(actions: Iterable<Action> = []) {
+    for (const action of actions) {
+      this.add(action);
+    }
+  }
+
+  /**
+   * Adds an action.
+   *
+   * @throws {TypeError} when an action with the name exists.
+   */
+  add(action: Action): this {
+    if (this.#actions.has(action.name)) {
+      throw new TypeError(`Duplicate action name "${action.name}"`);
+    }
+    this.#actions.set(action.name, action);
+
+    return this;
+  }
+
+  /** Returns the action with a name, or `undefined`. */
+  get(name: string): Action | undefined {
+    return this.#actions.get(name);
+  }
+
+  /** Returns every action. */
+  all(): Action[] {
+    return [...this.#actions.values()];
+  }
+
+  /**
+   * Builds run-time actions from links, resolving each path against `baseUrl` (or the link's own
+   * root).
+   *
+   * @throws {TypeError} for an unknown action name, a name attached twice, or an `itemIf` on an
+   * action without the `item` target.
+   */
+  attach(links: readonly ActionLink[], baseUrl: string): RunTimeAction[] {
+    const attached = new Set<string>();
+
+    return links.map((link) => {
+      const action = this.#actions.get(link.name);
+      if (!action) {
+        throw new TypeError(`Unknown action "${link.name}": add it to the service's actions first`);
+      }
+      if (attached.has(link.name)) {
+        throw new TypeError(`Action "${link.name}" is attached twice`);
+      }
+      if (link.itemIf && !action.target.includes("item")) {
+        throw new TypeError(`Action "${link.name}" has an itemIf but no item target`);
+      }
+      attached.add(link.name);
+
+      const rel = typeof link.rel === "string" ? link.rel.split(/\s+/).filter(Boolean) : link.rel;
+
+      const root = link.root ?? baseUrl;
+      const inputs = action.inputs?.map((input) =>
+        input.optionsFromUrl
+          ? { ...input, optionsFromUrl: { ...input.optionsFromUrl, href: joinUrl(root, input.optionsFromUrl.path) } }
+          : input
+      );
+
+      return {
+        ...action,
+        ...(inputs ? { inputs } : {}),
+        href: joinUrl(root, link.path ?? ""),
+        rel: [...(rel ?? action.rel ?? [])],
+        ...(link.itemIf ? { itemIf: link.itemIf } : {}),
+      };
+    });
+  }
+}

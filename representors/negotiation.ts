@@ -1,0 +1,69 @@
+/**
+ * Content negotiation: the representor that an `Accept` header asks for.
+ *
+ * @module
+ */
+
+import Negotiator from "negotiator";
+import { COLLECTION_JSON_MEDIA_TYPE, renderCollectionJson } from "./collection_json.ts";
+import type { RunTimeDocument } from "./document.ts";
+import { NVP_JSON_MEDIA_TYPE, renderNvpJson } from "./nvp_json.ts";
+import { renderWstl, WSTL_MEDIA_TYPE } from "./wstl_json.ts";
+
+/** Turns a run-time document into a stream of text in one media type. */
+export interface Representor {
+  /** The media type the representor writes. */
+  readonly mediaType: string;
+  /** Streams the document. */
+  render(document: RunTimeDocument): AsyncGenerator<string>;
+}
+
+/**
+ * The representors, in the order that breaks ties between equally acceptable media types:
+ * Collection+JSON, then WeSTL, then name-value-pair JSON.
+ *
+ * @example
+ * ```ts
+ * import { REPRESENTORS } from "@hea/server/representors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(REPRESENTORS[0]?.mediaType, "application/vnd.collection+json");
+ * ```
+ */
+export const REPRESENTORS: readonly Representor[] = Object.freeze([
+  { mediaType: COLLECTION_JSON_MEDIA_TYPE, render: renderCollectionJson },
+  { mediaType: WSTL_MEDIA_TYPE, render: renderWstl },
+  { mediaType: NVP_JSON_MEDIA_TYPE, render: renderNvpJson },
+]);
+
+const MEDIA_TYPES = REPRESENTORS.map((representor) => representor.mediaType);
+
+/**
+ * Chooses the representor for an `Accept` header, honouring q-values and wildcards. A missing or
+ * empty header means Collection+JSON; `undefined` means nothing acceptable (a 406).
+ *
+ * @example
+ * ```ts
+ * import { negotiateRepresentor } from "@hea/server/representors";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(negotiateRepresentor(null)?.mediaType, "application/vnd.collection+json");
+ * assert.equal(negotiateRepresentor("application/json")?.mediaType, "application/json");
+ * assert.equal(
+ *   negotiateRepresentor("application/json;q=0.5, application/vnd.wstl+json")?.mediaType,
+ *   "application/vnd.wstl+json",
+ * );
+ * assert.equal(negotiateRepresentor("text/html"), undefined);
+ * ```
+ */
+export function negotiateRepresentor(accept: string | null): Representor | undefined {
+  if (accept === null || accept.trim() === "") {
+    return REPRESENTORS[0];
+  }
+
+  const [best] = new Negotiator({ headers: { accept: accept.toLowerCase() } }).mediaTypes(
+    MEDIA_TYPES,
+  );
+
+  return REPRESENTORS.find((representor) => representor.mediaType === best);
+}
