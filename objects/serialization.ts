@@ -16,8 +16,9 @@ export interface ParseOptions {
   /** The registry that resolves the input's `type` and the types of nested objects. */
   readonly registry: TypeRegistry;
   /**
-   * The stored object that the input replaces, for updates. Its read-only attributes (id, created...)
-   * and the attributes listed in `protectedAttributes` keep their stored values.
+   * The stored object that the input updates. Its read-only attributes (id, created...), the
+   * attributes listed in `protectedAttributes`, and the attributes the input omits keep their stored
+   * values.
    */
   readonly existing?: HeaObject;
   /** Attributes whose input values are ignored, such as those the caller may not edit. */
@@ -157,6 +158,8 @@ function parseMember(
         : defaultValue(descriptor);
     } else if (Object.hasOwn(input, name) && input[name] !== undefined) {
       object[name] = convertValue(input[name], descriptor, options, fieldPath);
+    } else if (existing && name in existing) {
+      object[name] = structuredClone(existing[name]);
     } else {
       object[name] = defaultValue(descriptor);
     }

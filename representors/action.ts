@@ -159,6 +159,9 @@ export function joinUrl(base: string, path: string): string {
   if (path === "") {
     return base;
   }
+  if (base === "") {
+    return path;
+  }
   if (/^[a-z][a-z0-9+.-]*:/i.test(path)) {
     return path;
   }
