@@ -26,6 +26,7 @@ export interface Share {
   basis: "USER" | "GROUP";
   /** An invitation attached to the share, if any. */
   invite?: Record<string, unknown> | null;
+  /** Further attributes, as JSON. */
   [attribute: string]: unknown;
 }
 
@@ -39,24 +40,35 @@ export interface DesktopObject extends HeaObject {
   name: string | null;
   /** The name shown to people. */
   display_name: string;
+  /** A description for people. */
   description: string | null;
   /** The user who owns the object. */
   owner: string;
+  /** Shares with users. */
   user_shares: Share[];
+  /** Shares with groups. */
   group_shares: Share[];
   /** The user and group shares together: computed, read-only, and stored for queries. */
   shares: Share[];
+  /** Invitations to share the object. */
   invites: Record<string, unknown>[];
   /** When the object was stored, in UTC ISO 8601, set by the server. */
   created: string | null;
   /** When the object last changed, in UTC ISO 8601, set by the server. */
   modified: string | null;
+  /** The id of the process that derived the object from others. */
   derived_by: string | null;
+  /** The ids of the objects this one was derived from. */
   derived_from: string[];
+  /** Where the object came from, such as `AWS`. */
   source: string | null;
+  /** Details of the source. */
   source_detail: string | null;
+  /** The type's name for people. */
   type_display_name: string;
+  /** The permissions that members of the super-admin group have on the object. */
   super_admin_default_permissions: Permission[];
+  /** Whether the type computes extra permissions from the object's content. */
   dynamic_permission_supported: boolean;
 }
 
@@ -258,7 +270,6 @@ function desktopObjectAttributes(): Record<string, Attribute> {
     dynamic_permission_supported: attribute.boolean({ readOnly: true }),
   };
 }
-
 
 function checkTypeName(name: string): void {
   if (!TYPE_NAME_PATTERN.test(name)) {

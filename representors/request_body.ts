@@ -6,7 +6,6 @@
  */
 
 import { InvalidObjectError } from "../objects/mod.ts";
-import { COLLECTION_JSON_MEDIA_TYPE } from "./collection_json.ts";
 import { NVP_JSON_MEDIA_TYPE } from "./nvp_json.ts";
 
 /** The media type of HTML form bodies, which the server reads but never writes. */
@@ -111,7 +110,7 @@ export function templateToObject(json: unknown): Record<string, unknown> {
   if (!Array.isArray(data)) {
     throw new InvalidObjectError(
       "template.data",
-      "is missing; send a Collection+JSON template such as {\"template\": {\"data\": [...]}}",
+      'is missing; send a Collection+JSON template such as {"template": {"data": [...]}}',
     );
   }
 
@@ -224,7 +223,9 @@ function checkStructure(value: unknown, maxDepth: number, path: string, depth: n
     throw new InvalidObjectError(path || "(body)", `is nested more than ${maxDepth} levels deep`);
   }
   if (Array.isArray(value)) {
-    value.forEach((element, index) => checkStructure(element, maxDepth, `${path}[${index}]`, depth + 1));
+    value.forEach((element, index) =>
+      checkStructure(element, maxDepth, `${path}[${index}]`, depth + 1)
+    );
     return;
   }
   for (const [key, member] of Object.entries(value)) {

@@ -40,8 +40,10 @@ export function integrationServer(variable: string, startScript: string): Integr
   }
   if (!announced.has(variable)) {
     announced.add(variable);
-    // NOTE: this runs in test files only, where printing the hint is the point.
-    console.warn(`Skipping tests that need ${variable}; run ${startScript} and export what it prints.`);
+    // deno-lint-ignore no-console -- test output is where the hint must appear.
+    console.warn(
+      `Skipping tests that need ${variable}; run ${startScript} and export what it prints.`,
+    );
   }
 
   return { url: "", ignore: true };

@@ -27,7 +27,14 @@ const YES_NO = [{ value: "false", text: "No" }, { value: "true", text: "Yes" }];
 
 /** The inputs every properties form ends with: owner, timestamps and shares. */
 const SHARING_INPUTS: readonly ActionInput[] = [
-  { name: "owner", prompt: "Owner", required: true, type: "select", readOnly: true, optionsFromUrl: PEOPLE_OPTIONS },
+  {
+    name: "owner",
+    prompt: "Owner",
+    required: true,
+    type: "select",
+    readOnly: true,
+    optionsFromUrl: PEOPLE_OPTIONS,
+  },
   { name: "created", prompt: "Created", readOnly: true, type: "datetime" },
   { name: "modified", prompt: "Modified", readOnly: true, type: "datetime" },
   { name: "source", prompt: "Source" },
@@ -98,8 +105,20 @@ export const REGISTRY_ACTIONS: readonly Action[] = [
       { name: "name", prompt: "Unique name", required: true, readOnly: true, display: false },
       { name: "display_name", prompt: "Name", required: true },
       { name: "description", prompt: "Description", type: "textarea" },
-      { name: "base_url", prompt: "Docker network base URL", required: true, type: "url", readOnly: true },
-      { name: "external_base_url", prompt: "External base URL", required: true, type: "url", readOnly: true },
+      {
+        name: "base_url",
+        prompt: "Docker network base URL",
+        required: true,
+        type: "url",
+        readOnly: true,
+      },
+      {
+        name: "external_base_url",
+        prompt: "External base URL",
+        required: true,
+        type: "url",
+        readOnly: true,
+      },
       {
         name: "resource_type_name",
         prompt: "Resource type",
@@ -117,7 +136,15 @@ export const REGISTRY_ACTIONS: readonly Action[] = [
         value: "false",
         section: "resources",
       },
-      { name: "type", prompt: "Type", required: true, readOnly: true, value: "heaobject.registry.Resource", section: "resources", display: false },
+      {
+        name: "type",
+        prompt: "Type",
+        required: true,
+        readOnly: true,
+        value: "heaobject.registry.Resource",
+        section: "resources",
+        display: false,
+      },
       ...SHARING_INPUTS,
     ],
   },

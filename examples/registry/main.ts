@@ -29,12 +29,16 @@ const { values } = parseArgs({
   },
 });
 if (values.help) {
+  // deno-lint-ignore no-console -- help text goes to standard output.
   console.log(USAGE);
   Deno.exit(0);
 }
 const port = Number(values.port);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
-  console.error(`Invalid --port ${JSON.stringify(values.port)}: use an integer from 0 to 65535\n\n${USAGE}`);
+  // deno-lint-ignore no-console -- a usage error goes to standard error before logging is set up.
+  console.error(
+    `Invalid --port ${JSON.stringify(values.port)}: use an integer from 0 to 65535\n\n${USAGE}`,
+  );
   Deno.exit(2);
 }
 

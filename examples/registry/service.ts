@@ -108,10 +108,12 @@ export async function createRegistryService(options: RegistryServiceOptions): Pr
 export async function addSampleData(database: Database): Promise<number> {
   const admin = new AdminPermissionContext();
   let added = 0;
-  for (const [collection, type, samples] of [
-    ["components", ComponentType, SAMPLE_COMPONENTS],
-    ["properties", PropertyType, SAMPLE_PROPERTIES],
-  ] as const) {
+  for (
+    const [collection, type, samples] of [
+      ["components", ComponentType, SAMPLE_COMPONENTS],
+      ["properties", PropertyType, SAMPLE_PROPERTIES],
+    ] as const
+  ) {
     const existing = database.getAll(collection, admin, { end: 1 })[Symbol.asyncIterator]();
     const first = await existing.next();
     await existing.return?.();
@@ -139,7 +141,10 @@ function componentByType(components: CollectionOptions) {
       end: 1,
     });
     for await (const component of matches) {
-      return await one(request, { ...context, params: { ...context.params, id: component.id ?? "" } });
+      return await one(request, {
+        ...context,
+        params: { ...context.params, id: component.id ?? "" },
+      });
     }
     throw new HttpError(404, `No component serves type ${JSON.stringify(typeName)}`);
   };

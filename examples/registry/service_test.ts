@@ -61,22 +61,33 @@ async function insertComponent(
   userShares: Record<string, unknown>[],
   groupShares: Record<string, unknown>[] = [],
 ): Promise<string> {
-  const object = parseObject({
-    type: "heaobject.registry.Component",
-    name,
-    display_name: name,
-    base_url: `http://${name}.internal:8080`,
-    external_base_url: `http://${name}.example.org`,
-    resources: [{ type: "heaobject.registry.Resource", resource_type_name: `example.${name}.Thing`, base_path: name }],
-    user_shares: userShares,
-    group_shares: groupShares,
-  }, ComponentType, { registry: REGISTRY_TYPES });
+  const object = parseObject(
+    {
+      type: "heaobject.registry.Component",
+      name,
+      display_name: name,
+      base_url: `http://${name}.internal:8080`,
+      external_base_url: `http://${name}.example.org`,
+      resources: [{
+        type: "heaobject.registry.Resource",
+        resource_type_name: `example.${name}.Thing`,
+        base_path: name,
+      }],
+      user_shares: userShares,
+      group_shares: groupShares,
+    },
+    ComponentType,
+    { registry: REGISTRY_TYPES },
+  );
   object.owner = "alice";
 
   return await database.insert("components", object as DesktopObject);
 }
 
-function headers(sub: string | undefined, extra: Record<string, string> = {}): Record<string, string> {
+function headers(
+  sub: string | undefined,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   return { ...(sub ? { OIDC_CLAIM_sub: sub } : {}), ...extra };
 }
 
@@ -99,8 +110,14 @@ async function status(response: Response): Promise<number> {
   return response.status;
 }
 
-async function getJson(server: TestServer, path: string, sub?: string): Promise<Record<string, unknown>[]> {
-  const response = await send(server, "GET", path, sub, { headers: { accept: "application/json" } });
+async function getJson(
+  server: TestServer,
+  path: string,
+  sub?: string,
+): Promise<Record<string, unknown>[]> {
+  const response = await send(server, "GET", path, sub, {
+    headers: { accept: "application/json" },
+  });
   assert.equal(response.status, 200, `GET ${path} as ${sub}`);
   return await response.json();
 }
@@ -119,7 +136,13 @@ function componentBody(name: string, extra: Record<string, unknown> = {}): strin
 const JSON_HEADERS = { "content-type": "application/json" };
 
 // The permission matrix: every caller against every verb, on the shared object.
-const MATRIX: { caller: string | undefined; get: number; put: number; del: number; opener: number }[] = [
+const MATRIX: {
+  caller: string | undefined;
+  get: number;
+  put: number;
+  del: number;
+  opener: number;
+}[] = [
   { caller: "alice", get: 200, put: 204, del: 204, opener: 300 },
   { caller: "bob", get: 200, put: 403, del: 403, opener: 300 },
   { caller: "erin", get: 200, put: 204, del: 403, opener: 300 },
@@ -137,14 +160,25 @@ for (const row of MATRIX) {
     await using fixture = await startRegistry();
     const { server, sharedId } = fixture;
 
-    assert.equal(await status(await send(server, "GET", `/components/${sharedId}`, row.caller)), row.get);
-    assert.equal(await status(await send(server, "GET", "/components/byname/shared", row.caller)), row.get);
-    assert.equal(await status(await send(server, "GET", `/components/${sharedId}/opener`, row.caller)), row.opener);
+    assert.equal(
+      await status(await send(server, "GET", `/components/${sharedId}`, row.caller)),
+      row.get,
+    );
+    assert.equal(
+      await status(await send(server, "GET", "/components/byname/shared", row.caller)),
+      row.get,
+    );
+    assert.equal(
+      await status(await send(server, "GET", `/components/${sharedId}/opener`, row.caller)),
+      row.opener,
+    );
   });
 
   Deno.test(`permission matrix: ${who} on GET all`, async () => {
     await using fixture = await startRegistry();
-    const names = (await getJson(fixture.server, "/components", row.caller)).map((object) => object.name).sort();
+    const names = (await getJson(fixture.server, "/components", row.caller)).map((object) =>
+      object.name
+    ).sort();
     const expected = row.caller === "alice" || row.caller === "sam"
       ? ["private", "public", "shared"]
       : row.get === 200
@@ -159,7 +193,10 @@ for (const row of MATRIX) {
     const { server, sharedId } = fixture;
     const body = componentBody("shared", { display_name: `renamed by ${who}` });
 
-    const response = await send(server, "PUT", `/components/${sharedId}`, row.caller, { body, headers: JSON_HEADERS });
+    const response = await send(server, "PUT", `/components/${sharedId}`, row.caller, {
+      body,
+      headers: JSON_HEADERS,
+    });
 
     assert.equal(await status(response), row.put);
     const [stored] = await getJson(server, `/components/${sharedId}`, "alice");
@@ -170,7 +207,10 @@ for (const row of MATRIX) {
     await using fixture = await startRegistry();
     const { server, sharedId } = fixture;
 
-    assert.equal(await status(await send(server, "DELETE", `/components/${sharedId}`, row.caller)), row.del);
+    assert.equal(
+      await status(await send(server, "DELETE", `/components/${sharedId}`, row.caller)),
+      row.del,
+    );
     const after = await send(server, "GET", `/components/${sharedId}`, "alice");
     assert.equal(await status(after), row.del === 204 ? 404 : 200);
   });
@@ -182,15 +222,30 @@ Deno.test("permission matrix: system|all share lets a stranger view only", async
   const body = componentBody("public", { display_name: "changed" });
 
   assert.equal(await status(await send(server, "GET", `/components/${publicId}`, "mallory")), 200);
-  assert.equal(await status(await send(server, "PUT", `/components/${publicId}`, "mallory", { body, headers: JSON_HEADERS })), 403);
-  assert.equal(await status(await send(server, "DELETE", `/components/${publicId}`, "mallory")), 403);
+  assert.equal(
+    await status(
+      await send(server, "PUT", `/components/${publicId}`, "mallory", {
+        body,
+        headers: JSON_HEADERS,
+      }),
+    ),
+    403,
+  );
+  assert.equal(
+    await status(await send(server, "DELETE", `/components/${publicId}`, "mallory")),
+    403,
+  );
 });
 
 Deno.test("permission matrix: private object is hidden from a super admin", async () => {
   await using fixture = await startRegistry();
   const { server, privateId, database } = fixture;
   // Super admins reach an object only through its super_admin_default_permissions.
-  const stored = await database.get("components", privateId, new (await import("../../objects/mod.ts")).AdminPermissionContext());
+  const stored = await database.get(
+    "components",
+    privateId,
+    new (await import("../../objects/mod.ts")).AdminPermissionContext(),
+  );
   assert.deepEqual(stored?.super_admin_default_permissions, ["VIEWER", "EDITOR"]);
 
   assert.equal(await status(await send(server, "GET", `/components/${privateId}`, "sam")), 200);
@@ -265,7 +320,11 @@ Deno.test("POST ignores read-only attributes and stamps UTC times", async () => 
   const before = Date.now();
 
   const response = await send(server, "POST", "/components", "bob", {
-    body: componentBody("stamped", { id: "000000000000000000000000", created: "2000-01-01T00:00:00Z", instance_id: "x" }),
+    body: componentBody("stamped", {
+      id: "000000000000000000000000",
+      created: "2000-01-01T00:00:00Z",
+      instance_id: "x",
+    }),
     headers: JSON_HEADERS,
   });
 
@@ -282,19 +341,72 @@ Deno.test("POST ignores read-only attributes and stamps UTC times", async () => 
 Deno.test("POST status rules", async (t) => {
   await using fixture = await startRegistry();
   const { server } = fixture;
-  const cases: { name: string; path?: string; body: string; contentType?: string; status: number; message?: RegExp }[] = [
-    { name: "missing type", body: JSON.stringify({ name: "x" }), status: 400, message: /field type/ },
-    { name: "unknown type", body: JSON.stringify({ type: "heaobject.nothing.Here", name: "x" }), status: 400, message: /field type/ },
-    { name: "mismatched type", body: JSON.stringify({ type: "heaobject.registry.Property", name: "x" }), status: 400, message: /field type/ },
-    { name: "nested missing type", body: componentBody("x", { resources: [{ base_path: "a" }] }), status: 400, message: /resources\[0\]\.type/ },
-    { name: "wrong value kind", body: componentBody("x", { base_url: 42 }), status: 400, message: /field base_url/ },
+  const cases: {
+    name: string;
+    path?: string;
+    body: string;
+    contentType?: string;
+    status: number;
+    message?: RegExp;
+  }[] = [
+    {
+      name: "missing type",
+      body: JSON.stringify({ name: "x" }),
+      status: 400,
+      message: /field type/,
+    },
+    {
+      name: "unknown type",
+      body: JSON.stringify({ type: "heaobject.nothing.Here", name: "x" }),
+      status: 400,
+      message: /field type/,
+    },
+    {
+      name: "mismatched type",
+      body: JSON.stringify({ type: "heaobject.registry.Property", name: "x" }),
+      status: 400,
+      message: /field type/,
+    },
+    {
+      name: "nested missing type",
+      body: componentBody("x", { resources: [{ base_path: "a" }] }),
+      status: 400,
+      message: /resources\[0\]\.type/,
+    },
+    {
+      name: "wrong value kind",
+      body: componentBody("x", { base_url: 42 }),
+      status: 400,
+      message: /field base_url/,
+    },
     { name: "malformed JSON", body: "{", status: 400, message: /not valid JSON/ },
     { name: "empty body", body: "", status: 400 },
     { name: "JSON array of two", body: "[{}, {}]", status: 400 },
-    { name: "another owner", body: componentBody("x", { owner: "alice" }), status: 403, message: /owner/ },
-    { name: "duplicate name", body: componentBody("shared"), status: 409, message: /already exists/ },
-    { name: "pollution key", body: '{"type":"heaobject.registry.Component","__proto__":{"x":1}}', status: 400, message: /__proto__/ },
-    { name: "template without data", body: JSON.stringify({ template: {} }), contentType: CJ, status: 400, message: /template\.data/ },
+    {
+      name: "another owner",
+      body: componentBody("x", { owner: "alice" }),
+      status: 403,
+      message: /owner/,
+    },
+    {
+      name: "duplicate name",
+      body: componentBody("shared"),
+      status: 409,
+      message: /already exists/,
+    },
+    {
+      name: "pollution key",
+      body: '{"type":"heaobject.registry.Component","__proto__":{"x":1}}',
+      status: 400,
+      message: /__proto__/,
+    },
+    {
+      name: "template without data",
+      body: JSON.stringify({ template: {} }),
+      contentType: CJ,
+      status: 400,
+      message: /template\.data/,
+    },
   ];
 
   for (const testCase of cases) {
@@ -326,16 +438,44 @@ Deno.test("PUT status rules", async (t) => {
   await using fixture = await startRegistry();
   const { server, sharedId, publicId } = fixture;
   const cases: { name: string; path: string; body: string; status: number }[] = [
-    { name: "unparsable id", path: "/components/not-an-id", body: componentBody("shared"), status: 404 },
-    { name: "unknown id", path: "/components/000000000000000000000000", body: componentBody("shared"), status: 404 },
-    { name: "id differs from the URL", path: `/components/${sharedId}`, body: componentBody("shared", { id: publicId }), status: 400 },
-    { name: "name taken", path: `/components/${sharedId}`, body: componentBody("public"), status: 409 },
-    { name: "missing type", path: `/components/${sharedId}`, body: JSON.stringify({ name: "shared" }), status: 400 },
+    {
+      name: "unparsable id",
+      path: "/components/not-an-id",
+      body: componentBody("shared"),
+      status: 404,
+    },
+    {
+      name: "unknown id",
+      path: "/components/000000000000000000000000",
+      body: componentBody("shared"),
+      status: 404,
+    },
+    {
+      name: "id differs from the URL",
+      path: `/components/${sharedId}`,
+      body: componentBody("shared", { id: publicId }),
+      status: 400,
+    },
+    {
+      name: "name taken",
+      path: `/components/${sharedId}`,
+      body: componentBody("public"),
+      status: 409,
+    },
+    {
+      name: "missing type",
+      path: `/components/${sharedId}`,
+      body: JSON.stringify({ name: "shared" }),
+      status: 400,
+    },
   ];
 
   for (const testCase of cases) {
     await t.step(testCase.name, async () => {
-      const response = await send(server, "PUT", testCase.path, "alice", { body: testCase.body, headers: JSON_HEADERS });
+      const response = await send(server, "PUT", testCase.path, "alice", {
+        body: testCase.body,
+        headers: JSON_HEADERS,
+      });
       assert.equal(await status(response), testCase.status);
     });
   }
@@ -344,9 +484,15 @@ Deno.test("PUT status rules", async (t) => {
 Deno.test("PUT keeps attributes the caller may not change", async () => {
   await using fixture = await startRegistry();
   const { server, sharedId } = fixture;
-  const body = componentBody("shared", { owner: "erin", user_shares: [share("erin", ["COOWNER"])] });
+  const body = componentBody("shared", {
+    owner: "erin",
+    user_shares: [share("erin", ["COOWNER"])],
+  });
 
-  const response = await send(server, "PUT", `/components/${sharedId}`, "erin", { body, headers: JSON_HEADERS });
+  const response = await send(server, "PUT", `/components/${sharedId}`, "erin", {
+    body,
+    headers: JSON_HEADERS,
+  });
 
   assert.equal(await status(response), 204);
   const [stored] = await getJson(server, `/components/${sharedId}`, "alice");
@@ -358,7 +504,10 @@ Deno.test("PUT keeps attributes the caller may not change", async () => {
 Deno.test("DELETE of an unparsable id is 404", async () => {
   await using fixture = await startRegistry();
   assert.equal(await status(await send(fixture.server, "DELETE", "/components/zzz", "alice")), 404);
-  assert.equal(await status(await send(fixture.server, "GET", "/components/zzz/opener", "alice")), 404);
+  assert.equal(
+    await status(await send(fixture.server, "GET", "/components/zzz/opener", "alice")),
+    404,
+  );
 });
 
 Deno.test("GET without Accept answers Collection+JSON", async () => {
@@ -378,19 +527,31 @@ Deno.test("GET without Accept answers Collection+JSON", async () => {
   assert.deepEqual(links.map((link) => link.rel), ["self"]);
   assert.equal(links[0]?.href, `${server.url}/components/${sharedId}`);
   assert.equal(collection.template.prompt, "Properties");
-  const displayName = collection.template.data.find((row: { name: string }) => row.name === "display_name");
+  const displayName = collection.template.data.find((row: { name: string }) =>
+    row.name === "display_name"
+  );
   assert.equal(displayName.readOnly, true, "a viewer may not change display_name");
 });
 
 Deno.test("GET as an editor gets writable template fields", async () => {
   await using fixture = await startRegistry();
-  const response = await send(fixture.server, "GET", `/components/${fixture.sharedId}`, "erin", { headers: { accept: CJ } });
+  const response = await send(fixture.server, "GET", `/components/${fixture.sharedId}`, "erin", {
+    headers: { accept: CJ },
+  });
   const [document] = await response.json();
-  const rows = document.collection.template.data as { name: string; section?: string; readOnly: boolean }[];
+  const rows = document.collection.template.data as {
+    name: string;
+    section?: string;
+    readOnly: boolean;
+  }[];
 
   assert.equal(rows.find((row) => row.name === "display_name")?.readOnly, false);
   assert.equal(rows.find((row) => row.name === "id")?.readOnly, true);
-  assert.equal(rows.find((row) => row.section === "user_shares" && row.name === "user")?.readOnly, true, "editors may not share");
+  assert.equal(
+    rows.find((row) => row.section === "user_shares" && row.name === "user")?.readOnly,
+    true,
+    "editors may not share",
+  );
 });
 
 Deno.test("GET answers WeSTL with permissions", async () => {
@@ -404,13 +565,21 @@ Deno.test("GET answers WeSTL with permissions", async () => {
   assert.equal(document.wstl.data[0].name, "shared");
   assert.deepEqual(document.wstl.hea.permissions, [["VIEWER", "EDITOR"]]);
   assert.deepEqual(document.wstl.hea.attribute_permissions[0].display_name, ["VIEWER", "EDITOR"]);
-  assert.ok(document.wstl.actions.some((action: { name: string }) => action.name === "heaserver-registry-component-get-self"));
+  assert.ok(
+    document.wstl.actions.some((action: { name: string }) =>
+      action.name === "heaserver-registry-component-get-self"
+    ),
+  );
 });
 
 Deno.test("GET with nothing acceptable is 406", async () => {
   await using fixture = await startRegistry();
-  for (const path of ["/components", `/components/${fixture.sharedId}`, "/components/byname/shared"]) {
-    const response = await send(fixture.server, "GET", path, "bob", { headers: { accept: "text/html" } });
+  for (
+    const path of ["/components", `/components/${fixture.sharedId}`, "/components/byname/shared"]
+  ) {
+    const response = await send(fixture.server, "GET", path, "bob", {
+      headers: { accept: "text/html" },
+    });
     assert.equal(await status(response), 406, path);
   }
 });
@@ -425,12 +594,25 @@ Deno.test("GET all sorts and paginates", async () => {
 
   assert.deepEqual(descending.map((object) => object.name), ["shared", "public", "private"]);
   assert.deepEqual(page.map((object) => object.name), ["public"]);
-  assert.deepEqual(defaultAttribute.map((object) => object.display_name), ["shared", "public", "private"]);
+  assert.deepEqual(defaultAttribute.map((object) => object.display_name), [
+    "shared",
+    "public",
+    "private",
+  ]);
 });
 
 Deno.test("GET all rejects invalid query parameters with 400", async () => {
   await using fixture = await startRegistry();
-  for (const query of ["sort=sideways", "sort_attr=$where", "begin=-1", "begin=a", "end=1&begin=2", "sort=asc&sort=desc&sort_attr=name"]) {
+  for (
+    const query of [
+      "sort=sideways",
+      "sort_attr=$where",
+      "begin=-1",
+      "begin=a",
+      "end=1&begin=2",
+      "sort=asc&sort=desc&sort_attr=name",
+    ]
+  ) {
     const response = await send(fixture.server, "GET", `/components?${query}`, "alice");
     const text = await response.text();
     assert.equal(response.status, 400, query);
@@ -440,7 +622,12 @@ Deno.test("GET all rejects invalid query parameters with 400", async () => {
 
 Deno.test("opener answers 300 with the default choice", async () => {
   await using fixture = await startRegistry();
-  const response = await send(fixture.server, "GET", `/components/${fixture.sharedId}/opener`, "bob");
+  const response = await send(
+    fixture.server,
+    "GET",
+    `/components/${fixture.sharedId}/opener`,
+    "bob",
+  );
   const [document] = await response.json();
 
   assert.equal(response.status, 300);
@@ -452,7 +639,12 @@ Deno.test("opener answers 300 with the default choice", async () => {
 Deno.test("bytype finds the component that serves a type", async () => {
   await using fixture = await startRegistry();
   const found = await getJson(fixture.server, "/components/bytype/example.public.Thing", "mallory");
-  const missing = await send(fixture.server, "GET", "/components/bytype/example.none.Thing", "mallory");
+  const missing = await send(
+    fixture.server,
+    "GET",
+    "/components/bytype/example.none.Thing",
+    "mallory",
+  );
 
   assert.equal(found[0]?.name, "public");
   assert.equal(await status(missing), 404);
@@ -476,7 +668,9 @@ Deno.test("unsupported methods get 405 with Allow", async () => {
 
 Deno.test("unknown paths get 404 and every response a request id", async () => {
   await using fixture = await startRegistry();
-  const response = await send(fixture.server, "GET", "/nothing/here", "alice", { headers: { "x-request-id": "abc-123" } });
+  const response = await send(fixture.server, "GET", "/nothing/here", "alice", {
+    headers: { "x-request-id": "abc-123" },
+  });
 
   assert.equal(await status(response), 404);
   assert.equal(response.headers.get("x-request-id"), "abc-123");
