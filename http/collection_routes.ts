@@ -4,7 +4,7 @@
  * @module
  */
 
-import { collectionPath, type CollectionOptions } from "./collection_options.ts";
+import { type CollectionOptions, collectionPath } from "./collection_options.ts";
 import { getAll } from "./get_all.ts";
 import { getByName } from "./get_by_name.ts";
 import { getOne } from "./get_one.ts";

@@ -48,7 +48,13 @@ export function getByName(options: CollectionOptions): Handler {
     return documentResponse(
       request,
       context,
-      runTimeDocument(request, context, options, [item], options.links?.getByName ?? options.links?.getOne),
+      runTimeDocument(
+        request,
+        context,
+        options,
+        [item],
+        options.links?.getByName ?? options.links?.getOne,
+      ),
     );
   };
 }

@@ -6,7 +6,7 @@
 
 import { parseObject } from "../objects/mod.ts";
 import { parseRequestBody } from "../representors/mod.ts";
-import { collectionPath, type CollectionOptions } from "./collection_options.ts";
+import { type CollectionOptions, collectionPath } from "./collection_options.ts";
 import { HttpError } from "./http_error.ts";
 import { created } from "./responses.ts";
 import type { Handler } from "./router.ts";

@@ -46,7 +46,9 @@ export function put(options: CollectionOptions): Handler {
     if (input.id !== undefined && input.id !== null && input.id !== id) {
       throw new HttpError(
         400,
-        `Invalid field id: ${JSON.stringify(input.id)} does not match the URL's id ${id}; omit it or make them equal`,
+        `Invalid field id: ${
+          JSON.stringify(input.id)
+        } does not match the URL's id ${id}; omit it or make them equal`,
       );
     }
 

@@ -115,7 +115,9 @@ function parseAttribute(value: string): string {
   if (value.length > MAX_ATTRIBUTE_LENGTH || !ATTRIBUTE_PATTERN.test(value)) {
     throw new HttpError(
       400,
-      `Invalid query parameter sort_attr: ${quote(value)}; use an attribute name such as display_name`,
+      `Invalid query parameter sort_attr: ${
+        quote(value)
+      }; use an attribute name such as display_name`,
     );
   }
 

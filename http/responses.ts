@@ -252,7 +252,10 @@ export function contentTooLarge(message: string): Response {
  * ```
  */
 export function internalServerError(requestId: string): Response {
-  return errorResponseOf(500, `Internal server error; the server logged it as request ${requestId}`);
+  return errorResponseOf(
+    500,
+    `Internal server error; the server logged it as request ${requestId}`,
+  );
 }
 
 /**

@@ -17,7 +17,10 @@ import { methodNotAllowed } from "./responses.ts";
 export type Handler = (request: Request, context: RequestContext) => Response | Promise<Response>;
 
 /** Finds the groups of a caller, such as from HEA's people service. */
-export type GroupResolver = (caller: Caller, request: Request) => readonly string[] | Promise<readonly string[]>;
+export type GroupResolver = (
+  caller: Caller,
+  request: Request,
+) => readonly string[] | Promise<readonly string[]>;
 
 /** What {@linkcode Router} takes. */
 export interface RouterOptions {

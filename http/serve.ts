@@ -64,6 +64,16 @@ export function serve(
     onListen: (listening) => {
       address = listening as Deno.NetAddr;
     },
+    // A handler that throws outside a Router would otherwise be reported by Deno on standard error,
+    // bypassing the service's logging configuration.
+    onError: (error) => {
+      const requestId = crypto.randomUUID();
+      logger.error("Request {requestId} failed: {error}", { requestId, error });
+      return new Response(`Internal server error; the server logged it as request ${requestId}`, {
+        status: 500,
+        headers: { "content-type": "text/plain; charset=utf-8", "x-request-id": requestId },
+      });
+    },
   }, handler);
   address ??= server.addr as Deno.NetAddr;
   const url = `http://${formatHost(address.hostname)}:${address.port}`;
@@ -97,7 +107,13 @@ export function serve(
 
   const finished = server.finished.then(() => stopping);
 
-  return { hostname: address.hostname, port: address.port, url, finished: finished.then(() => {}), shutdown };
+  return {
+    hostname: address.hostname,
+    port: address.port,
+    url,
+    finished: finished.then(() => {}),
+    shutdown,
+  };
 }
 
 function formatHost(hostname: string): string {

@@ -223,7 +223,10 @@ function convertValue(
     if (isNullable(descriptor)) {
       return null;
     }
-    if (descriptor.kind === "strings" || descriptor.kind === "permissions" || descriptor.kind === "objects") {
+    if (
+      descriptor.kind === "strings" || descriptor.kind === "permissions" ||
+      descriptor.kind === "objects"
+    ) {
       return [];
     }
     throw new InvalidObjectError(path, "must not be null");
@@ -307,7 +310,9 @@ function convertPermissions(value: unknown, path: string): Permission[] {
     if (!isPermission(element)) {
       throw new InvalidObjectError(
         `${path}[${index}]`,
-        `must be one of VIEWER, EDITOR, SHARER, COOWNER, CREATOR, DELETER, got ${describe(element)}`,
+        `must be one of VIEWER, EDITOR, SHARER, COOWNER, CREATOR, DELETER, got ${
+          describe(element)
+        }`,
       );
     }
     return element;
@@ -317,7 +322,9 @@ function convertPermissions(value: unknown, path: string): Permission[] {
 }
 
 function memberTypeOf(descriptor: Attribute, options: ParseOptions, path: string): ObjectType {
-  const memberType = descriptor.memberType ? options.registry.get(descriptor.memberType) : undefined;
+  const memberType = descriptor.memberType
+    ? options.registry.get(descriptor.memberType)
+    : undefined;
   if (!memberType) {
     throw new TypeError(
       `Attribute ${path} refers to type "${descriptor.memberType}", which is not registered`,

@@ -166,5 +166,7 @@ export function joinUrl(base: string, path: string): string {
     return path;
   }
 
-  return base.endsWith("/") ? base + path.replace(/^\/+/, "") : `${base}/${path.replace(/^\/+/, "")}`;
+  return base.endsWith("/")
+    ? base + path.replace(/^\/+/, "")
+    : `${base}/${path.replace(/^\/+/, "")}`;
 }

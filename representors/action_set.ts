@@ -93,7 +93,13 @@ export class ActionSet {
       const root = link.root ?? baseUrl;
       const inputs = action.inputs?.map((input) =>
         input.optionsFromUrl
-          ? { ...input, optionsFromUrl: { ...input.optionsFromUrl, href: joinUrl(root, input.optionsFromUrl.path) } }
+          ? {
+            ...input,
+            optionsFromUrl: {
+              ...input.optionsFromUrl,
+              href: joinUrl(root, input.optionsFromUrl.path),
+            },
+          }
           : input
       );
 

@@ -326,7 +326,9 @@ function templateRows(
   const readOnlyByPermission = arePermissionsReadOnly(attributePermissions[permissionName] ?? []);
   const value = isAdd ? input.value : variables[section ?? input.name];
 
-  if (section !== undefined && Array.isArray(value) && value.length > 0 && value.every(isHeaObject)) {
+  if (
+    section !== undefined && Array.isArray(value) && value.length > 0 && value.every(isHeaObject)
+  ) {
     const readOnly = readOnlyByPermission || (input.readOnly ?? false);
     const rows = [sectionRow(input, -1, input.value ?? null, readOnly, variables)];
     value.forEach((element, index) => {
@@ -350,7 +352,10 @@ function templateRows(
   }
 
   const rowValue = value ?? input.value ?? null;
-  return [{ ...inputRow(input, rowValue, readOnly), ...extendedProperties(input, variables, rowValue) }];
+  return [{
+    ...inputRow(input, rowValue, readOnly),
+    ...extendedProperties(input, variables, rowValue),
+  }];
 }
 
 function sectionRow(

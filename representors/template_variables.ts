@@ -23,7 +23,10 @@ const MAX_CACHED_TEMPLATES = 1024;
  * assert.equal(expandTemplate("http://h/{+path}", { path: "a/b" }), "http://h/a/b");
  * ```
  */
-export function expandTemplate(template: string, variables: Readonly<Record<string, unknown>>): string {
+export function expandTemplate(
+  template: string,
+  variables: Readonly<Record<string, unknown>>,
+): string {
   let parsed = parsedTemplates.get(template);
   if (!parsed) {
     parsed = parseTemplate(template);
