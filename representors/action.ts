@@ -99,6 +99,8 @@ export interface Action {
   readonly description?: string;
   /** The inputs of a form or query. */
   readonly inputs?: readonly ActionInput[];
+  /** When set, the action applies only to items for which it returns true. */
+  readonly itemIf?: ItemIf;
 }
 
 /** A design-time action attached to a handler, with the URL it points at. */
@@ -121,8 +123,11 @@ export interface ActionLink {
   readonly rel?: string | readonly string[];
   /** The base URL to resolve `path` against, instead of the service's. */
   readonly root?: string;
-  /** When set, the action applies only to items for which it returns true. */
-  readonly itemIf?: ItemIf;
+  /**
+   * When set, the action applies only to items for which it holds, replacing the action's own
+   * condition. A string is compiled with {@linkcode compileItemIf}.
+   */
+  readonly itemIf?: ItemIf | string;
 }
 
 /**

@@ -4,8 +4,10 @@
  * @module
  */
 
-import type { Action, ActionLink, RunTimeAction } from "./action.ts";
+import type { TypeRegistry } from "../objects/mod.ts";
+import type { Action, ActionLink, ItemIf, RunTimeAction } from "./action.ts";
 import { joinUrl } from "./action.ts";
+import { compileItemIf } from "./item_if.ts";
 
 /**
  * A service's design-time actions by name. Handlers attach them to documents with
@@ -29,13 +31,17 @@ import { joinUrl } from "./action.ts";
  */
 export class ActionSet {
   readonly #actions: Map<string, Action> = new Map();
+  readonly #registry: TypeRegistry | undefined;
+  readonly #compiled: Map<string, ItemIf> = new Map();
 
   /**
-   * Creates a set from actions.
+   * Creates a set from actions. The registry resolves type names in item conditions written as
+   * expressions.
    *
    * @throws {TypeError} when two actions share a name.
    */
-  constructor(actions: Iterable<Action> = []) {
+  constructor(actions: Iterable<Action> = [], options: { registry?: TypeRegistry } = {}) {
+    this.#registry = options.registry;
     for (const action of actions) {
       this.add(action);
     }
@@ -83,7 +89,8 @@ export class ActionSet {
       if (attached.has(link.name)) {
         throw new TypeError(`Action "${link.name}" is attached twice`);
       }
-      if (link.itemIf && !action.target.includes("item")) {
+      const itemIf = this.#itemIf(link.itemIf) ?? action.itemIf;
+      if (itemIf && !action.target.includes("item")) {
         throw new TypeError(`Action "${link.name}" has an itemIf but no item target`);
       }
       attached.add(link.name);
@@ -108,8 +115,21 @@ export class ActionSet {
         ...(inputs ? { inputs } : {}),
         href: joinUrl(root, link.path ?? ""),
         rel: [...(rel ?? action.rel ?? [])],
-        ...(link.itemIf ? { itemIf: link.itemIf } : {}),
+        ...(itemIf ? { itemIf } : {}),
       };
     });
+  }
+
+  #itemIf(condition: ItemIf | string | undefined): ItemIf | undefined {
+    if (typeof condition !== "string") {
+      return condition;
+    }
+
+    let compiled = this.#compiled.get(condition);
+    if (!compiled) {
+      compiled = compileItemIf(condition, this.#registry);
+      this.#compiled.set(condition, compiled);
+    }
+    return compiled;
   }
 }

@@ -34,3 +34,5 @@ export * from "./nvp_json.ts";
 export * from "./request_body.ts";
 export * from "./template_variables.ts";
 export * from "./wstl_json.ts";
+export * from "./item_if.ts";
+export * from "./wstl_file.ts";
