@@ -1,12 +1,22 @@
 /**
  * Starts the registry service: `deno task start [--port 8080] [--database FILE] [--base-url URL]`.
+ * With `--mongodb URL`, `HEA_MONGODB_URL` or a HEA INI file's `[MongoDB] ConnectionString`, it
+ * serves from MongoDB; otherwise from the embedded SQLite store.
  *
  * @module
  */
 
 import { parseArgs } from "node:util";
 import { configure, getConsoleSink, getLogger } from "@logtape/logtape";
-import { serve, SqliteDatabase } from "../../mod.ts";
+import {
+  type Database,
+  loadMongoConfig,
+  mongoConfigFromUrl,
+  MongoDatabase,
+  redactConnectionString,
+  serve,
+  SqliteDatabase,
+} from "../../mod.ts";
 import { addSampleData, createRegistryService } from "./service.ts";
 
 const USAGE = `Usage: deno task start [options]
@@ -16,6 +26,9 @@ Options:
   --hostname HOST    the address to listen on (default 127.0.0.1)
   --database FILE    the SQLite file of the embedded store (default .hea/registry.sqlite;
                      :memory: keeps nothing after a stop)
+  --mongodb URL      serve from MongoDB at this connection string instead of the embedded
+                     store (default: HEA_MONGODB_URL, else [MongoDB] ConnectionString of --config)
+  --config FILE      a HEA INI configuration file
   --base-url URL     the URL clients reach the service at (default http://HOST:PORT)
   --help             show this text`;
 
@@ -25,6 +38,8 @@ const { values } = parseArgs({
     hostname: { type: "string", default: "127.0.0.1" },
     database: { type: "string", default: ".hea/registry.sqlite" },
     "base-url": { type: "string" },
+    mongodb: { type: "string" },
+    config: { type: "string" },
     help: { type: "boolean", default: false },
   },
 });
@@ -51,16 +66,10 @@ await configure({
 });
 const logger = getLogger(["hea", "registry"]);
 
-if (values.database !== ":memory:") {
-  const directory = values.database.replace(/[^/]*$/, "");
-  if (directory) {
-    await Deno.mkdir(directory, { recursive: true });
-  }
-}
-const database = new SqliteDatabase({ path: values.database });
+const database = await openDatabase();
 const added = await addSampleData(database);
 if (added > 0) {
-  logger.info("Added {count} sample objects to {path}", { count: added, path: values.database });
+  logger.info("Added {count} sample objects", { count: added });
 }
 
 const router = await createRegistryService({
@@ -72,3 +81,23 @@ serve(router.fetch, {
   port,
   onShutdown: () => database.close(),
 });
+
+/** Opens MongoDB when a connection string is configured, else the embedded SQLite store. */
+async function openDatabase(): Promise<Database> {
+  const mongo = values.mongodb
+    ? mongoConfigFromUrl(values.mongodb)
+    : await loadMongoConfig(values.config ? { iniFile: values.config } : {});
+  if (mongo) {
+    logger.info("Serving from MongoDB at {url}", { url: redactConnectionString(mongo.url) });
+    return new MongoDatabase(mongo);
+  }
+
+  if (values.database !== ":memory:") {
+    const directory = values.database.replace(/[^/]*$/, "");
+    if (directory) {
+      await Deno.mkdir(directory, { recursive: true });
+    }
+  }
+  logger.info("Serving from the embedded store {path}", { path: values.database });
+  return new SqliteDatabase({ path: values.database });
+}
