@@ -19,6 +19,11 @@ export interface CollectionLinks {
   readonly getByName?: readonly ActionLink[];
   /** The choices of `GET /{collection}/{id}/opener`. */
   readonly opener?: readonly ActionLink[];
+  /**
+   * The form of `GET /{collection}/{id}/duplicator`; when set, the form's submission route
+   * `POST /{collection}/duplicator` creates the copy.
+   */
+  readonly duplicator?: readonly ActionLink[];
 }
 
 /** A desktop-object collection: where its objects are stored, of what type, and how they are shown. */
@@ -39,6 +44,13 @@ export interface CollectionOptions {
   readonly links?: CollectionLinks;
   /** Whether names are unique in the collection, so a duplicate is a 409. Defaults to `true`. */
   readonly uniqueName?: boolean;
+  /**
+   * Whether objects carry content, served by `GET` and replaced by `PUT /{collection}/{id}/content`.
+   * The store must implement `ContentStore`. Defaults to `false`.
+   */
+  readonly content?: boolean;
+  /** The largest content a PUT accepts, in bytes. Defaults to 1 GiB. */
+  readonly maxContentBytes?: number;
   /** Limits on request bodies. */
   readonly bodyLimits?: BodyLimits;
   /**

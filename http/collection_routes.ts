@@ -7,10 +7,13 @@
 import { type CollectionOptions, collectionPath } from "./collection_options.ts";
 import { getAll } from "./get_all.ts";
 import { getByName } from "./get_by_name.ts";
+import { getContent } from "./get_content.ts";
+import { getForm } from "./get_form.ts";
 import { getOne } from "./get_one.ts";
 import { opener } from "./opener.ts";
 import { post } from "./post.ts";
 import { put } from "./put.ts";
+import { putContent } from "./put_content.ts";
 import { remove } from "./remove.ts";
 import type { Router } from "./router.ts";
 
@@ -26,8 +29,14 @@ import type { Router } from "./router.ts";
  * | `PUT /{path}/{id}` | {@linkcode put} |
  * | `DELETE /{path}/{id}` | {@linkcode remove} |
  * | `GET /{path}/{id}/opener` | {@linkcode opener} |
+ * | `GET /{path}/{id}/duplicator`, with `links.duplicator` | {@linkcode getForm} |
+ * | `POST /{path}/duplicator`, with `links.duplicator` | {@linkcode post} |
+ * | `GET /{path}/{id}/content`, with `content` | {@linkcode getContent} |
+ * | `PUT /{path}/{id}/content`, with `content` | {@linkcode putContent} |
  *
- * Add a service's own routes before these when they could match the same paths.
+ * The attached actions are checked here, so an unknown action name or an invalid item condition
+ * fails at start-up rather than on a request. Add a service's own routes before these when they
+ * could match the same paths.
  *
  * @example
  * ```ts
@@ -54,7 +63,22 @@ export async function mountCollection(router: Router, options: CollectionOptions
     type: options.type,
     uniqueName: options.uniqueName ?? true,
   });
+  checkLinks(options);
   const base = `/${collectionPath(options)}`;
+  if (options.content) {
+    router
+      .get(`${base}/:id/content`, getContent(options))
+      .put(
+        `${base}/:id/content`,
+        putContent(options, options.maxContentBytes ? { maxBytes: options.maxContentBytes } : {}),
+      );
+  }
+  const duplicator = options.links?.duplicator;
+  if (duplicator) {
+    router
+      .get(`${base}/:id/duplicator`, getForm(options, duplicator))
+      .post(`${base}/duplicator`, post(options));
+  }
 
   return router
     .get(base, getAll(options))
@@ -66,4 +90,18 @@ export async function mountCollection(router: Router, options: CollectionOptions
     .put(`${base}/:id`, put(options))
     .delete(`${base}/:id`, remove(options))
     .get(`${base}/:id/opener`, opener(options));
+}
+
+/** Attaches every action list once, so that mistakes surface when the service starts. */
+function checkLinks(options: CollectionOptions): void {
+  for (const links of Object.values(options.links ?? {})) {
+    if (links && links.length > 0) {
+      if (!options.actions) {
+        throw new TypeError(
+          `Collection ${options.collection} attaches actions but has no action set; pass actions`,
+        );
+      }
+      options.actions.attach(links, "http://localhost");
+    }
+  }
 }

@@ -1,0 +1,132 @@
+import assert from "node:assert/strict";
+import { type Database, MongoDatabase, mongoConfigFromUrl, SqliteDatabase } from "../db/mod.ts";
+import { AdminPermissionContext, type DesktopObject, newObject, PropertyType, TypeRegistry } from "../objects/mod.ts";
+import { integrationServer, startTestServer } from "../testing/mod.ts";
+import { mountCollection } from "./collection_routes.ts";
+import { Router } from "./router.ts";
+
+const mongo = integrationServer("HEA_TEST_MONGODB_URL", "scripts/start_ferretdb.sh");
+
+const STORES: { name: string; ignore: boolean; open: () => Database }[] = [
+  { name: "SQLite", ignore: false, open: () => new SqliteDatabase() },
+  {
+    name: "MongoDB",
+    ignore: mongo.ignore,
+    open: () => new MongoDatabase(mongoConfigFromUrl(mongo.url, `content_${crypto.randomUUID().slice(0, 8)}`)),
+  },
+];
+
+async function startContentService(database: Database) {
+  const router = await mountCollection(new Router(), {
+    collection: "documents",
+    type: PropertyType,
+    registry: new TypeRegistry([PropertyType]),
+    database,
+    content: true,
+    maxContentBytes: 1024 * 1024,
+  });
+  const owned = { ...newObject(PropertyType), name: "owned", owner: "alice", user_shares: [
+    { type: "heaobject.root.ShareImpl", user: "bob", group: "system|none", basis: "USER", permissions: ["VIEWER"] },
+  ] } as DesktopObject;
+  owned.shares = owned.user_shares;
+  const id = await database.insert("documents", owned);
+  const server = startTestServer(router.fetch, { onShutdown: () => database.close() });
+  return { server, id };
+}
+
+for (const store of STORES) {
+  Deno.test({
+    name: `content round trip on ${store.name}`,
+    ignore: store.ignore,
+    fn: async () => {
+      const { server, id } = await startContentService(store.open());
+      try {
+        const url = `${server.url}/documents/${id}/content`;
+        const bytes = new Uint8Array(300_000).map((_, index) => index % 251);
+
+        const missing = await fetch(url, { headers: { OIDC_CLAIM_sub: "alice" } });
+        assert.equal(missing.status, 404);
+        await missing.body?.cancel();
+
+        const stored = await fetch(url, {
+          method: "PUT",
+          headers: { OIDC_CLAIM_sub: "alice", "content-type": "application/x-test" },
+          body: bytes,
+        });
+        assert.equal(stored.status, 204);
+
+        const read = await fetch(url, { headers: { OIDC_CLAIM_sub: "bob" } });
+        assert.equal(read.status, 200);
+        assert.equal(read.headers.get("content-type"), "application/x-test");
+        assert.deepEqual(new Uint8Array(await read.arrayBuffer()), bytes);
+      } finally {
+        await server.close();
+      }
+    },
+  });
+
+  Deno.test({
+    name: `content permissions and limits on ${store.name}`,
+    ignore: store.ignore,
+    fn: async () => {
+      const { server, id } = await startContentService(store.open());
+      try {
+        const url = `${server.url}/documents/${id}/content`;
+        const put = (sub: string, body: BodyInit) =>
+          fetch(url, { method: "PUT", headers: { OIDC_CLAIM_sub: sub, "content-type": "text/plain" }, body });
+
+        assert.equal((await put("alice", "original")).status, 204);
+        const viewer = await put("bob", "changed");
+        assert.equal(viewer.status, 403);
+        await viewer.body?.cancel();
+        const stranger = await put("mallory", "changed");
+        assert.equal(stranger.status, 404);
+        await stranger.body?.cancel();
+        const oversized = await put("alice", "x".repeat(1024 * 1024 + 1));
+        assert.equal(oversized.status, 413);
+        await oversized.body?.cancel();
+        const streamedOversize = await put(
+          "alice",
+          new ReadableStream({
+            start(controller) {
+              for (let chunk = 0; chunk < 20; chunk++) {
+                controller.enqueue(new Uint8Array(64 * 1024));
+              }
+              controller.close();
+            },
+          }),
+        );
+        assert.equal(streamedOversize.status, 413);
+        await streamedOversize.body?.cancel();
+
+        const read = await fetch(url, { headers: { OIDC_CLAIM_sub: "alice" } });
+        assert.equal(await read.text(), "original", "failed uploads must not replace the content");
+      } finally {
+        await server.close();
+      }
+    },
+  });
+
+  Deno.test({
+    name: `deleting an object deletes its content on ${store.name}`,
+    ignore: store.ignore,
+    fn: async () => {
+      const database = store.open();
+      const { server, id } = await startContentService(database);
+      try {
+        const url = `${server.url}/documents/${id}/content`;
+        const stored = await fetch(url, { method: "PUT", headers: { OIDC_CLAIM_sub: "alice" }, body: "bytes" });
+        assert.equal(stored.status, 204);
+
+        const deleted = await fetch(`${server.url}/documents/${id}`, { method: "DELETE", headers: { OIDC_CLAIM_sub: "alice" } });
+        assert.equal(deleted.status, 204);
+
+        const content = await (database as unknown as { getContent: (c: string, i: string, p: AdminPermissionContext) => Promise<unknown> })
+          .getContent("documents", id, new AdminPermissionContext());
+        assert.equal(content, null);
+      } finally {
+        await server.close();
+      }
+    },
+  });
+}
