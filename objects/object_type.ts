@@ -6,7 +6,7 @@
  */
 
 import { type Attribute, attribute } from "./attribute.ts";
-import { type Permission, PERMISSIONS } from "./permission.ts";
+import type { Permission } from "./permission.ts";
 import { NONE_USER } from "./users.ts";
 
 /** A HEA object as JSON: attribute names to values, with its type name under `type`. */
@@ -87,7 +87,10 @@ export interface ObjectTypeOptions {
   readonly supertype?: string;
   /** The MIME type of objects of this type, emitted as `mime_type`. */
   readonly mimeType?: string;
-  /** The permissions that members of the super-admin group get on new objects of this type. */
+  /**
+   * The permissions that members of the super-admin group get on new objects of this type. Defaults
+   * to none, so super admins reach an object only where its type or the object grants them access.
+   */
   readonly superAdminDefaultPermissions?: readonly Permission[];
   /** Permissions granted from the object's content, for types with `dynamic_permission_supported`. */
   readonly dynamicPermission?: DynamicPermission;
@@ -191,9 +194,7 @@ export function defineDesktopObjectType(options: ObjectTypeOptions): ObjectType 
     isDesktopObject: true,
     ...(options.supertype ? { supertype: options.supertype } : {}),
     ...(options.mimeType ? { mimeType: options.mimeType } : {}),
-    superAdminDefaultPermissions: Object.freeze([
-      ...(options.superAdminDefaultPermissions ?? PERMISSIONS.filter((p) => p !== "CREATOR")),
-    ]),
+    superAdminDefaultPermissions: Object.freeze([...(options.superAdminDefaultPermissions ?? [])]),
     ...(options.dynamicPermission ? { dynamicPermission: options.dynamicPermission } : {}),
   });
 }

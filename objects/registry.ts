@@ -84,4 +84,5 @@ export const PropertyType: ObjectType = defineDesktopObjectType({
   attributes: {
     value: attribute.string({ prompt: "Value" }),
   },
+  superAdminDefaultPermissions: ["VIEWER", "EDITOR", "SHARER", "COOWNER", "DELETER"],
 });

@@ -97,10 +97,10 @@ export function parseObject(
  *
  * @example Complete a stored document
  * ```ts
- * import { completeObject, ShareType } from "@hea/server/objects";
+ * import { completeObject, type HeaObject, ShareType } from "@hea/server/objects";
  * import assert from "node:assert/strict";
  *
- * const share = completeObject({ type: ShareType.name, user: "alice" }, ShareType);
+ * const share = completeObject<HeaObject>({ type: ShareType.name, user: "alice" }, ShareType);
  * assert.equal(share.group, "system|none");
  * assert.equal(share.type_display_name, "Share");
  * ```
@@ -236,12 +236,12 @@ function convertValue(
     case "string":
       return convertString(value, descriptor, path);
     case "boolean":
-      return convertBoolean(value, path);
+      return convertBoolean(value, descriptor, path);
     case "number":
     case "integer":
-      return convertNumber(value, descriptor.kind === "integer", path);
+      return convertNumber(value, descriptor, path);
     case "datetime":
-      return convertDatetime(value, path);
+      return convertDatetime(value, descriptor, path);
     case "strings":
       return toList(value).map((element, index) =>
         convertString(element, descriptor, `${path}[${index}]`)
@@ -261,7 +261,7 @@ function convertValue(
 
 function convertString(value: unknown, descriptor: Attribute, path: string): string {
   if (typeof value !== "string") {
-    throw new InvalidObjectError(path, `must be a string, got ${describe(value)}`);
+    throw new InvalidObjectError(path, `must be a string, got ${describe(value, descriptor)}`);
   }
   if (descriptor.values && !descriptor.values.includes(value)) {
     throw new InvalidObjectError(path, `must be one of ${descriptor.values.join(", ")}`);
@@ -270,7 +270,7 @@ function convertString(value: unknown, descriptor: Attribute, path: string): str
   return value;
 }
 
-function convertBoolean(value: unknown, path: string): boolean {
+function convertBoolean(value: unknown, descriptor: Attribute, path: string): boolean {
   if (typeof value === "boolean") {
     return value;
   }
@@ -278,27 +278,37 @@ function convertBoolean(value: unknown, path: string): boolean {
     return value === "true";
   }
 
-  throw new InvalidObjectError(path, `must be true or false, got ${describe(value)}`);
+  throw new InvalidObjectError(path, `must be true or false, got ${describe(value, descriptor)}`);
 }
 
-function convertNumber(value: unknown, integer: boolean, path: string): number {
+function convertNumber(value: unknown, descriptor: Attribute, path: string): number {
   const number = typeof value === "string" && value.trim() !== "" ? Number(value) : value;
   if (typeof number !== "number" || !Number.isFinite(number)) {
-    throw new InvalidObjectError(path, `must be a finite number, got ${describe(value)}`);
+    throw new InvalidObjectError(
+      path,
+      `must be a finite number, got ${describe(value, descriptor)}`,
+    );
   }
-  if (integer && !Number.isInteger(number)) {
-    throw new InvalidObjectError(path, `must be an integer, got ${number}`);
+  if (descriptor.kind === "integer" && !Number.isInteger(number)) {
+    throw new InvalidObjectError(path, `must be an integer, got ${describe(number, descriptor)}`);
   }
 
   return number;
 }
 
-function convertDatetime(value: unknown, path: string): string {
-  const time = typeof value === "string" ? Date.parse(value) : Number.NaN;
+/** A date and time without `Z` or an offset, which JavaScript would read in the server's time zone. */
+const NAIVE_DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
+
+function convertDatetime(value: unknown, descriptor: Attribute, path: string): string {
+  // HEA stores times in UTC, so a time without an offset is read as UTC on every server.
+  const text = typeof value === "string" && NAIVE_DATETIME.test(value) ? `${value}Z` : value;
+  const time = typeof text === "string" ? Date.parse(text) : Number.NaN;
   if (Number.isNaN(time)) {
     throw new InvalidObjectError(
       path,
-      `must be an ISO 8601 date and time such as 2024-01-31T12:00:00Z, got ${describe(value)}`,
+      `must be an ISO 8601 date and time such as 2024-01-31T12:00:00Z, got ${
+        describe(value, descriptor)
+      }`,
     );
   }
 
@@ -343,12 +353,18 @@ function isPlainRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-function describe(value: unknown): string {
+/** Describes a value for an error message; for a `secret` attribute only its kind, never the value. */
+function describe(value: unknown, descriptor?: Attribute): string {
   if (value === null) {
     return "null";
   }
   if (Array.isArray(value)) {
     return "a list";
+  }
+  if (descriptor?.secret) {
+    return typeof value === "object"
+      ? "an object"
+      : `a ${typeof value} (not shown, because the attribute is secret)`;
   }
   if (typeof value === "string") {
     return value.length > 40 ? `a string of ${value.length} characters` : JSON.stringify(value);

@@ -29,7 +29,8 @@ import type { ItemIf, ItemIfContext } from "./action.ts";
  * assert.equal(canEdit({ item: { type: "x.Y" }, permissions: ["VIEWER"] }), false);
  * ```
  */
-export const canEdit: ItemIf = ({ permissions }) => hasAnyPermission(permissions, PUTTER_PERMISSIONS);
+export const canEdit: ItemIf = ({ permissions }: ItemIfContext): boolean =>
+  hasAnyPermission(permissions, PUTTER_PERMISSIONS);
 
 /**
  * Holds when the caller may delete the item (`DELETER` or `COOWNER`).
@@ -42,7 +43,7 @@ export const canEdit: ItemIf = ({ permissions }) => hasAnyPermission(permissions
  * assert.equal(canDelete({ item: { type: "x.Y" }, permissions: ["DELETER"] }), true);
  * ```
  */
-export const canDelete: ItemIf = ({ permissions }) =>
+export const canDelete: ItemIf = ({ permissions }: ItemIfContext): boolean =>
   hasAnyPermission(permissions, DELETER_PERMISSIONS);
 
 /**
@@ -56,7 +57,7 @@ export const canDelete: ItemIf = ({ permissions }) =>
  * assert.equal(canShare({ item: { type: "x.Y" }, permissions: ["EDITOR"] }), false);
  * ```
  */
-export const canShare: ItemIf = ({ permissions }) =>
+export const canShare: ItemIf = ({ permissions }: ItemIfContext): boolean =>
   hasAnyPermission(permissions, SHARER_PERMISSIONS);
 
 /**
@@ -70,7 +71,8 @@ export const canShare: ItemIf = ({ permissions }) =>
  * assert.equal(isReadOnly({ item: { type: "x.Y" }, permissions: ["VIEWER"] }), true);
  * ```
  */
-export const isReadOnly: ItemIf = ({ permissions }) => arePermissionsReadOnly(permissions);
+export const isReadOnly: ItemIf = ({ permissions }: ItemIfContext): boolean =>
+  arePermissionsReadOnly(permissions);
 
 /** Raised for an item condition that cannot be parsed or uses something outside the language. */
 export class ItemIfSyntaxError extends Error {

@@ -19,8 +19,8 @@ export interface Representor {
 }
 
 /**
- * The representors, in the order that breaks ties between equally acceptable media types:
- * Collection+JSON, then WeSTL, then name-value-pair JSON.
+ * The representors, in the order in which a wildcard in `Accept` picks them: Collection+JSON, then
+ * WeSTL, then name-value-pair JSON.
  *
  * @example
  * ```ts
@@ -39,8 +39,11 @@ export const REPRESENTORS: readonly Representor[] = Object.freeze([
 const MEDIA_TYPES = REPRESENTORS.map((representor) => representor.mediaType);
 
 /**
- * Chooses the representor for an `Accept` header, honouring q-values and wildcards. A missing or
- * empty header means Collection+JSON; `undefined` means nothing acceptable (a 406).
+ * Chooses the representor for an `Accept` header, honouring q-values and wildcards. A type named in
+ * `Accept` wins over a wildcard of the same quality; named types of equal quality go by their order
+ * in `Accept`, as in HEA's Python services; a wildcard picks Collection+JSON, then WeSTL, then
+ * name-value-pair JSON. Media type parameters other than `q` (such as `charset`) are ignored. A
+ * missing or empty header means Collection+JSON; `undefined` means nothing acceptable (a 406).
  *
  * @example
  * ```ts
@@ -48,7 +51,7 @@ const MEDIA_TYPES = REPRESENTORS.map((representor) => representor.mediaType);
  * import assert from "node:assert/strict";
  *
  * assert.equal(negotiateRepresentor(null)?.mediaType, "application/vnd.collection+json");
- * assert.equal(negotiateRepresentor("application/json")?.mediaType, "application/json");
+ * assert.equal(negotiateRepresentor("application/json; charset=utf-8")?.mediaType, "application/json");
  * assert.equal(
  *   negotiateRepresentor("application/json;q=0.5, application/vnd.wstl+json")?.mediaType,
  *   "application/vnd.wstl+json",
@@ -61,9 +64,24 @@ export function negotiateRepresentor(accept: string | null): Representor | undef
     return REPRESENTORS[0];
   }
 
-  const [best] = new Negotiator({ headers: { accept: accept.toLowerCase() } }).mediaTypes(
+  const [best] = new Negotiator({ headers: { accept: withQualityOnly(accept) } }).mediaTypes(
     MEDIA_TYPES,
   );
 
   return REPRESENTORS.find((representor) => representor.mediaType === best);
+}
+
+/** Drops every media type parameter but `q`, because negotiator requires parameters to match. */
+function withQualityOnly(accept: string): string {
+  return accept
+    .toLowerCase()
+    .split(",")
+    .map((range) => {
+      const [type, ...parameters] = range.split(";");
+      const quality = parameters.map((parameter) => parameter.trim()).find((parameter) =>
+        parameter.startsWith("q=")
+      );
+      return quality ? `${type?.trim()};${quality}` : (type?.trim() ?? "");
+    })
+    .join(", ");
 }
