@@ -4,17 +4,7 @@
  * @module
  */
 
-/** How long to wait between connection attempts. */
-export interface BackoffOptions {
-  /** The delay before the first retry, in milliseconds. Defaults to 250. */
-  readonly initialDelayMs?: number;
-  /** The longest delay, in milliseconds. Defaults to 15,000. */
-  readonly maxDelayMs?: number;
-  /** The factor that each failed attempt multiplies the delay by. Defaults to 2. */
-  readonly factor?: number;
-  /** The fraction of the delay that is randomized, from 0 to 1, so that many clients do not retry together. Defaults to 0.2. */
-  readonly jitter?: number;
-}
+import type { BackoffOptions } from "./backoff_options.ts";
 
 /** Returns the delay in milliseconds before retry number `attempt`, counting from 1. */
 export function backoffDelay(options: BackoffOptions, attempt: number): number {

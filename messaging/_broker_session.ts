@@ -7,20 +7,25 @@
  * waits, and reconnects, so that the publisher and the subscriber each have one place that
  * restores their state.
  *
+ * NOTE: a broker that vanishes without closing the socket (a host crash or a network partition)
+ * is noticed only through AMQP heartbeats, at the interval the broker proposes (60 s by default
+ * in RabbitMQ 3.x). Add `?heartbeat=SECONDS` to the broker URL to notice sooner.
+ *
  * @module
  */
 
 import { Buffer } from "node:buffer";
-import { type Channel, type ChannelModel, connect, type ConfirmChannel } from "amqplib";
+import { type Channel, type ChannelModel, type ConfirmChannel, connect } from "amqplib";
 import type { Logger } from "@logtape/logtape";
-import { type BackoffOptions, backoffDelay, sleep } from "./_backoff.ts";
+import { backoffDelay, sleep } from "./_backoff.ts";
+import type { BackoffOptions } from "./backoff_options.ts";
 import { redactUrl } from "./_redact.ts";
 
-/** What a {@linkcode BrokerSession} takes. */
+/** Options of a {@linkcode BrokerSession}. */
 export interface BrokerSessionOptions<C extends Channel> {
   /** The broker URL, credentials included. */
   readonly url: string;
-  /** A name for logs and for the broker's connection list, such as `publisher`. */
+  /** The connection name that the broker lists, such as `hea publisher`. */
   readonly name: string;
   /** Whether the channel is in confirm mode. */
   readonly confirm: C extends ConfirmChannel ? true : false;
@@ -99,34 +104,30 @@ export class BrokerSession<C extends Channel> {
       return;
     }
 
-    this.#options.logger.warn("Reconnecting the {name} to the broker: {reason}", {
-      name: this.#options.name,
-      reason,
-    });
+    this.#options.logger.warn("Reconnecting to the broker: {reason}", { reason });
     connection.close().catch(() => {
       // The close event drives the reconnection whether or not this close succeeds.
     });
   }
 
   async #run(): Promise<void> {
-    const { logger, name } = this.#options;
+    const { logger } = this.#options;
     const target = redactUrl(this.#options.url);
     let attempt = 0;
 
-    logger.info("Starting the {name}, connecting to {url}", { name, url: target });
+    logger.info("Connecting to {url}", { url: target });
 
     while (!this.closed) {
       try {
-        const closed = await this.#openOnce();
+        const { closed } = await this.#openOnce();
         attempt = 0;
-        logger.info("The {name} is connected to {url}", { name, url: target });
+        logger.info("Connected to {url}", { url: target });
 
         const error = await closed;
         if (this.closed) {
           break;
         }
-        logger.warn("The {name} lost its broker connection to {url}: {error}", {
-          name,
+        logger.warn("Lost the connection to {url}: {error}; reconnecting", {
           url: target,
           error: error?.message ?? "closed",
         });
@@ -137,8 +138,13 @@ export class BrokerSession<C extends Channel> {
         attempt += 1;
         const delay = backoffDelay(this.#options.backoff ?? {}, attempt);
         logger.warn(
-          "The {name} failed to connect to {url} (attempt {attempt}): {error}; retrying in {delay} ms",
-          { name, url: target, attempt, error: messageOf(error), delay },
+          "Failed to connect to {url} (attempt {attempt}): {error}; retrying in {delay} ms",
+          {
+            url: target,
+            attempt,
+            error: messageOf(error),
+            delay,
+          },
         );
         await sleep(delay, this.#stop.signal);
         continue;
@@ -150,16 +156,16 @@ export class BrokerSession<C extends Channel> {
       await sleep(backoffDelay(this.#options.backoff ?? {}, attempt), this.#stop.signal);
     }
 
-    logger.info("Stopped the {name}", { name });
+    logger.info("Disconnected from {url}", { url: target });
   }
 
-  /** Connects, opens and sets up the channel; returns a promise of the loss of either. */
-  async #openOnce(): Promise<Promise<Error | undefined>> {
+  /** Connects, opens and sets up the channel; `closed` resolves when either is lost. */
+  async #openOnce(): Promise<{ closed: Promise<Error | undefined> }> {
     const { confirm, connectTimeoutMs, name, setup } = this.#options;
 
     const connection = await connect(this.#options.url, {
       timeout: connectTimeoutMs ?? 10_000,
-      clientProperties: { connection_name: `hea ${name}` },
+      clientProperties: { connection_name: name },
     });
     this.#connection = connection;
 
@@ -167,7 +173,9 @@ export class BrokerSession<C extends Channel> {
     const closed = new Promise<Error | undefined>((resolve) => resolveClosed = resolve);
     let lastError: Error | undefined;
     let channel: C | null = null;
+    let lost = false;
     const markLost = (): void => {
+      lost = true;
       if (channel !== null && this.#channel === channel) {
         this.#channel = null;
         this.#options.onClose?.(channel);
@@ -187,7 +195,8 @@ export class BrokerSession<C extends Channel> {
         throw new Error("the session was closed while connecting");
       }
 
-      channel = (confirm ? await connection.createConfirmChannel() : await connection.createChannel()) as C;
+      channel =
+        (confirm ? await connection.createConfirmChannel() : await connection.createChannel()) as C;
       channel.on("error", (error: Error) => lastError = error);
       channel.on("close", () => {
         markLost();
@@ -199,6 +208,9 @@ export class BrokerSession<C extends Channel> {
       if (this.closed) {
         throw new Error("the session was closed while connecting");
       }
+      if (lost) {
+        throw new Error("the connection closed during setup");
+      }
 
       this.#channel = channel;
       this.#options.onOpen?.(channel);
@@ -209,10 +221,13 @@ export class BrokerSession<C extends Channel> {
       throw lastError ?? error;
     }
 
-    return closed.then((error) => {
-      this.#connection = null;
-      return error;
-    });
+    // Wrapped in an object because an async function that returns a promise waits for it.
+    return {
+      closed: closed.then((error) => {
+        this.#connection = null;
+        return error;
+      }),
+    };
   }
 
   #releaseWaiters(): void {

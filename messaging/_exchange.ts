@@ -20,7 +20,7 @@ export async function declareExchange(
 ): Promise<void> {
   const probe = await connection.createChannel();
   probe.on("error", () => {
-    // A missing exchange closes the probe with a 404 error, which is the expected answer here.
+    // A missing exchange closes the probe with a 404 error, which is the expected outcome here.
   });
 
   let exists = true;

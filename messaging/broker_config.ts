@@ -31,7 +31,7 @@ export interface MessageBrokerConfig {
   readonly prefetch: number;
 }
 
-/** Where {@linkcode readBrokerConfig} reads settings from. */
+/** Sources of settings for {@linkcode readBrokerConfig}. */
 export interface BrokerConfigSources {
   /** The text of a HEA INI file. */
   readonly ini?: string;
@@ -127,8 +127,10 @@ export function readBrokerConfig(sources: BrokerConfigSources = {}): MessageBrok
  * ```
  */
 export async function loadBrokerConfig(
-  options: { readonly iniPath?: string; readonly env?: Readonly<Record<string, string | undefined>> } =
-    {},
+  options: {
+    readonly iniPath?: string;
+    readonly env?: Readonly<Record<string, string | undefined>>;
+  } = {},
 ): Promise<MessageBrokerConfig> {
   let text = "";
   if (options.iniPath !== undefined) {
@@ -136,7 +138,9 @@ export async function loadBrokerConfig(
       text = await readTextFile(options.iniPath);
     } catch (error) {
       throw new Error(
-        `Failed to read the HEA configuration file ${options.iniPath}: ${errorMessage(error)}; check the path and its permissions`,
+        `Failed to read the HEA configuration file ${options.iniPath}: ${
+          errorMessage(error)
+        }; check the path and its permissions`,
         { cause: error },
       );
     }
@@ -223,7 +227,9 @@ function parsePort(value: string | undefined): number {
 
   const port = Number(value);
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new Error(`Invalid Port "${value}" in [MessageBroker]: use a port number from 1 to 65535`);
+    throw new Error(
+      `Invalid Port "${value}" in [MessageBroker]: use a port number from 1 to 65535`,
+    );
   }
 
   return port;
@@ -263,7 +269,11 @@ function parseBoolean(value: string | undefined, setting: string, fallback: bool
   throw new Error(`Invalid ${setting} "${value}": use true or false`);
 }
 
-function parsePositiveInteger(value: string | undefined, setting: string, fallback: number): number {
+function parsePositiveInteger(
+  value: string | undefined,
+  setting: string,
+  fallback: number,
+): number {
   if (value === undefined) {
     return fallback;
   }

@@ -28,7 +28,7 @@ export interface OutboxMessage {
 /** A message to store: everything but the position, which the outbox assigns. */
 export type NewOutboxMessage = Omit<OutboxMessage, "seq">;
 
-/** What {@linkcode Outbox} takes. */
+/** Options of an {@linkcode Outbox}. */
 export interface OutboxOptions {
   /**
    * The SQLite file, created when missing. Without one the outbox is in memory, and a restart of
@@ -230,7 +230,9 @@ export class Outbox {
       connection = new DatabaseSync(path);
     } catch (error) {
       throw new Error(
-        `Failed to open outbox ${path}: ${messageOf(error)}; check that its directory exists and is writable`,
+        `Failed to open outbox ${path}: ${
+          messageOf(error)
+        }; check that its directory exists and is writable`,
         { cause: error },
       );
     }
@@ -242,7 +244,9 @@ export class Outbox {
       connection.exec("PRAGMA busy_timeout = 0");
       connection.exec("PRAGMA locking_mode = EXCLUSIVE");
       connection.exec("PRAGMA journal_mode = WAL");
-      connection.exec(`PRAGMA synchronous = ${options.synchronous === "normal" ? "NORMAL" : "FULL"}`);
+      connection.exec(
+        `PRAGMA synchronous = ${options.synchronous === "normal" ? "NORMAL" : "FULL"}`,
+      );
       connection.exec("BEGIN EXCLUSIVE");
       this.#migrate(connection, path);
       connection.exec("COMMIT");
@@ -286,18 +290,26 @@ export class Outbox {
 
   #checkOpen(): void {
     if (this.#closed) {
-      throw new Error(`Outbox ${this.path ?? ":memory:"} is closed; open a new Outbox to use it again`);
+      throw new Error(
+        `Outbox ${this.path ?? ":memory:"} is closed; open a new Outbox to use it again`,
+      );
     }
   }
 }
 
-/** Returns whether an error is SQLite's BUSY, whose extended codes keep 5 in the low byte. */
+/**
+ * Returns whether an error is SQLite's BUSY. Errors from `prepare` carry the result code, whose
+ * extended forms keep 5 in the low byte. Errors from `exec` in Deno 2.9 carry only the message.
+ */
 function isBusy(error: unknown): boolean {
   const code = typeof error === "object" && error !== null && "errcode" in error
     ? (error as { errcode: unknown }).errcode
     : undefined;
+  if (typeof code === "number") {
+    return (code & 0xff) === SQLITE_BUSY;
+  }
 
-  return typeof code === "number" && (code & 0xff) === SQLITE_BUSY;
+  return error instanceof Error && error.message.includes("database is locked");
 }
 
 function messageOf(error: unknown): string {

@@ -5,18 +5,20 @@
  * @module
  */
 
+import { setImmediate } from "node:timers";
 import type { ChannelModel, ConfirmChannel } from "amqplib";
 import { getLogger } from "@logtape/logtape";
 import type { HeaObject } from "../objects/mod.ts";
-import { type BackoffOptions, backoffDelay, sleep } from "./_backoff.ts";
+import { backoffDelay, sleep } from "./_backoff.ts";
+import type { BackoffOptions } from "./backoff_options.ts";
 import { BrokerSession, toBuffer } from "./_broker_session.ts";
 import { DEFAULT_EXCHANGE, type MessageBrokerConfig } from "./broker_config.ts";
 import { declareExchange } from "./_exchange.ts";
 import { Outbox, type OutboxMessage } from "./outbox.ts";
 
 /**
- * What the HTTP handler factories take to announce changed objects: anything that can publish an
- * object, such as a {@linkcode Publisher}, or a stub in tests.
+ * The publishing interface that the HTTP handler factories take to announce changed objects:
+ * a {@linkcode Publisher}, or a stub in tests.
  *
  * @example A stub that records what handlers publish
  * ```ts
@@ -43,19 +45,19 @@ export interface ObjectPublisher {
   publish(object: HeaObject): Promise<void>;
 }
 
-/** What {@linkcode Publisher} takes. */
+/** Options of a {@linkcode Publisher}. */
 export interface PublisherOptions {
   /** The broker URL, credentials included, such as `amqp://guest:guest@127.0.0.1:5672`. */
   readonly url: string;
   /** The topic exchange. Defaults to `hea_desktop_objects`. */
   readonly exchange?: string;
   /**
-   * Whether to declare the exchange durable when it does not exist yet; an existing exchange is
+   * Whether to declare the exchange durable when it does not exist yet. An existing exchange is
    * used as it is. Defaults to `true`, because a transient exchange and its bindings vanish when
-   * the broker restarts, and messages published before subscribers bind again are dropped. The
-   * Python framework declares it transient: set `false` where Python services share the exchange
-   * and may declare it after this publisher, since the broker refuses a declaration whose
-   * durability differs from the existing exchange.
+   * the broker restarts, and the broker drops messages published before subscribers bind again.
+   * The Python framework declares the exchange transient, and the broker rejects a declaration
+   * whose durability differs from the existing exchange. So set `false` where Python services
+   * share the exchange and may declare it after this publisher.
    */
   readonly exchangeDurable?: boolean;
   /**
@@ -65,7 +67,7 @@ export interface PublisherOptions {
   readonly outboxPath?: string | null;
   /** SQLite's `synchronous` setting for the outbox file; see {@linkcode OutboxOptions}. */
   readonly outboxSynchronous?: "full" | "normal";
-  /** The most messages sent and not yet confirmed at once. Defaults to 1,000. */
+  /** The maximum number of messages sent and not yet confirmed. Defaults to 1,000. */
   readonly maxInFlight?: number;
   /** Delays between connection attempts. */
   readonly backoff?: BackoffOptions;
@@ -73,13 +75,13 @@ export interface PublisherOptions {
   readonly connectTimeoutMs?: number;
 }
 
-/** What {@linkcode Publisher.publish} takes besides the object. */
+/** Options of {@linkcode Publisher.publish}. */
 export interface PublishOptions {
   /** The AMQP message id. Defaults to a new UUID; pass a stable one to let consumers drop repeats. */
   readonly messageId?: string;
 }
 
-/** What {@linkcode Publisher.close} returns. */
+/** The result of {@linkcode Publisher.close}. */
 export interface PublisherCloseResult {
   /** Whether every stored message was confirmed before the deadline. */
   readonly drained: boolean;
@@ -100,9 +102,9 @@ const logger = getLogger(["hea", "messaging", "publisher"]);
 /**
  * Publishes desktop objects to a topic exchange, with the object's type name as the routing key
  * and its JSON as the body. Each message is persistent, carries a message id, and is stored in
- * the outbox before it is sent; it leaves the outbox only when the broker confirms it. While the
- * broker is unreachable, messages wait in the outbox and the publisher reconnects with backoff;
- * after a reconnection or a restart, every unconfirmed message is sent again in its original
+ * the outbox before it is sent. It leaves the outbox only when the broker confirms it. While the
+ * broker is unreachable, messages wait in the outbox and the publisher reconnects with backoff.
+ * After a reconnection or a restart, every unconfirmed message is sent again in its original
  * order, so consumers may see a message twice and should drop repeats by message id.
  *
  * {@linkcode Publisher.publish} works before {@linkcode Publisher.start}: messages wait in the
@@ -138,7 +140,7 @@ export class Publisher implements ObjectPublisher {
   readonly #inFlight: Map<number, OutboxMessage> = new Map();
   /** The outbox position of the last message sent on the current channel. */
   #lastSentSeq = 0;
-  /** Counts channels, so that confirmations from a closed channel are told apart. */
+  /** The number of channels opened so far, which marks confirmations from a closed channel. */
   #generation = 0;
   #sendLoop: Promise<void> | null = null;
   #nackCount = 0;
@@ -160,7 +162,7 @@ export class Publisher implements ObjectPublisher {
     });
     this.#session = new BrokerSession<ConfirmChannel>({
       url: options.url,
-      name: "publisher",
+      name: "hea publisher",
       confirm: true,
       setup: (channel, connection) => this.#setup(channel, connection),
       onOpen: () => this.#onChannelOpen(),
@@ -173,6 +175,8 @@ export class Publisher implements ObjectPublisher {
 
   /**
    * Creates a publisher from broker settings, such as those of {@linkcode readBrokerConfig}.
+   * It ignores `config.enabled`: when that is false, give the handlers an
+   * {@linkcode ObjectPublisher} whose `publish` does nothing instead.
    *
    * @example From settings
    * ```ts
@@ -185,7 +189,10 @@ export class Publisher implements ObjectPublisher {
    * await publisher.close();
    * ```
    */
-  static fromConfig(config: MessageBrokerConfig, options: Partial<PublisherOptions> = {}): Publisher {
+  static fromConfig(
+    config: MessageBrokerConfig,
+    options: Partial<PublisherOptions> = {},
+  ): Publisher {
     return new Publisher({
       url: config.url,
       exchange: config.exchange,
@@ -227,9 +234,9 @@ export class Publisher implements ObjectPublisher {
 
   /**
    * Stores a message for the object; resolves once it is in the outbox. Calls made in the same
-   * tick are stored in one transaction.
+   * turn of the event loop are stored in one transaction.
    *
-   * @throws {TypeError} when the object has no type name.
+   * @throws {TypeError} when the object has no type name or cannot be serialized to JSON.
    * @throws {Error} when the publisher is closing or closed.
    */
   publish(object: HeaObject, options: PublishOptions = {}): Promise<void> {
@@ -240,16 +247,32 @@ export class Publisher implements ObjectPublisher {
     }
     if (typeof object.type !== "string" || object.type === "") {
       return Promise.reject(
-        new TypeError("The object has no type name; set its type, such as heaobject.registry.Property"),
+        new TypeError(
+          "The object has no type name; set its type, such as heaobject.registry.Property",
+        ),
       );
     }
 
     // Serialize now, so that later changes to the object do not change the message.
+    let body: string;
+    try {
+      body = JSON.stringify(object);
+    } catch (error) {
+      return Promise.reject(
+        new TypeError(
+          `Failed to serialize the ${object.type} object to JSON: ${
+            messageOf(error)
+          }; remove cycles and BigInt values`,
+          { cause: error },
+        ),
+      );
+    }
+
     const message = {
       id: options.messageId ?? crypto.randomUUID(),
       exchange: this.exchange,
       routingKey: object.type,
-      body: JSON.stringify(object),
+      body,
       created: new Date().toISOString(),
     };
 
@@ -261,7 +284,7 @@ export class Publisher implements ObjectPublisher {
 
   /**
    * Waits until the broker has confirmed every stored message, or until `timeoutMs` passes.
-   * Returns whether the outbox is empty.
+   * Returns whether the outbox is empty; without waiting when the publisher is not started.
    */
   async flush(timeoutMs: number = 30_000): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
@@ -296,7 +319,9 @@ export class Publisher implements ObjectPublisher {
 
     let drained = this.#outbox.count() === 0;
     if (wasRunning && !drained) {
-      logger.info("Draining {pending} messages before closing the publisher", { pending: this.pending });
+      logger.info("Draining {pending} messages before closing the publisher", {
+        pending: this.pending,
+      });
       drained = await this.#drain(timeoutMs);
     }
 
@@ -313,17 +338,25 @@ export class Publisher implements ObjectPublisher {
     if (pending === 0) {
       logger.info("Closed the publisher with every message confirmed");
     } else if (this.#outbox.persistent) {
-      logger.warn("Closed the publisher with {pending} unconfirmed messages kept in {path} for the next start", {
-        pending,
-        path: this.#outbox.path,
-      });
+      logger.warn(
+        "Closed the publisher with {pending} unconfirmed messages kept in {path} for the next start",
+        {
+          pending,
+          path: this.#outbox.path,
+        },
+      );
     }
 
     return { drained: pending === 0 && drained, pending };
   }
 
   async #setup(channel: ConfirmChannel, connection: ChannelModel): Promise<void> {
-    await declareExchange(channel, connection, this.exchange, this.#options.exchangeDurable ?? true);
+    await declareExchange(
+      channel,
+      connection,
+      this.exchange,
+      this.#options.exchangeDurable ?? true,
+    );
   }
 
   #onChannelOpen(): void {
@@ -350,31 +383,34 @@ export class Publisher implements ObjectPublisher {
     while (this.#state === "running" || this.#state === "closing") {
       const channel = this.#session.channel;
       const room = maxInFlight - this.#inFlight.size;
-      const batch = channel !== null && room > 0 ? this.#outbox.peek(this.#lastSentSeq, Math.min(room, 500)) : [];
+      const batch = channel !== null && room > 0
+        ? this.#outbox.peek(this.#lastSentSeq, Math.min(room, 500))
+        : [];
 
       if (channel === null || batch.length === 0) {
         await this.#waitForProgress();
         continue;
       }
 
-      const ready = this.#sendBatch(channel, batch);
-      if (!ready) {
+      const outcome = this.#sendBatch(channel, batch);
+      if (outcome === "full") {
         // amqplib's write buffer is full: wait until it drains or the channel closes.
         await waitForDrain(channel, this.#stop.signal);
+      } else if (outcome === "failed") {
+        // The channel is closing, and its close event will reset the state: wait for that.
+        await this.#waitForProgress(100);
       }
     }
   }
 
-  /** Sends messages in order; returns `false` when the channel's write buffer is full. */
-  #sendBatch(channel: ConfirmChannel, batch: readonly OutboxMessage[]): boolean {
+  /** Sends messages in order until one fails or amqplib's write buffer fills. */
+  #sendBatch(channel: ConfirmChannel, batch: readonly OutboxMessage[]): "sent" | "full" | "failed" {
     const generation = this.#generation;
 
     for (const message of batch) {
-      this.#inFlight.set(message.seq, message);
-      this.#lastSentSeq = message.seq;
-
+      let ready: boolean;
       try {
-        const ready = channel.publish(
+        ready = channel.publish(
           message.exchange,
           message.routingKey,
           toBuffer(message.body),
@@ -387,21 +423,27 @@ export class Publisher implements ObjectPublisher {
           },
           (error: unknown) => this.#onConfirm(generation, message, error),
         );
-        if (!ready) {
-          return false;
-        }
       } catch (error) {
-        // The channel closed under us; the close handler resets the state and the message is
+        // amqplib throws once the channel is closed; the message stays in the outbox and is
         // sent again on the next channel.
-        logger.warn("Failed to send message {id}: {error}; it will be sent again after reconnecting", {
-          id: message.id,
-          error: messageOf(error),
-        });
-        return true;
+        logger.warn(
+          "Failed to send message {id}: {error}; it will be sent again after reconnecting",
+          {
+            id: message.id,
+            error: messageOf(error),
+          },
+        );
+        return "failed";
+      }
+
+      this.#inFlight.set(message.seq, message);
+      this.#lastSentSeq = message.seq;
+      if (!ready) {
+        return "full";
       }
     }
 
-    return true;
+    return "sent";
   }
 
   #onConfirm(generation: number, message: OutboxMessage, error: unknown): void {
@@ -450,8 +492,10 @@ export class Publisher implements ObjectPublisher {
       return;
     }
 
+    // setImmediate, not a microtask: a caller that awaits publish() in a loop would otherwise
+    // never yield to I/O, so nothing would be sent or confirmed until its loop ended.
     this.#flushScheduled = true;
-    queueMicrotask(() => {
+    setImmediate(() => {
       this.#flushScheduled = false;
       this.#flushWrites();
       this.#flushConfirmed();
@@ -531,10 +575,13 @@ export class Publisher implements ObjectPublisher {
     while (this.#outbox.count() > 0) {
       const remaining = deadline - Date.now();
       if (remaining <= 0) {
-        logger.warn("Timed out after {timeout} ms draining the publisher with {pending} messages unconfirmed", {
-          timeout: timeoutMs,
-          pending: this.#outbox.count(),
-        });
+        logger.warn(
+          "Timed out after {timeout} ms draining the publisher with {pending} messages unconfirmed",
+          {
+            timeout: timeoutMs,
+            pending: this.#outbox.count(),
+          },
+        );
         return false;
       }
       await this.#waitForProgress(remaining);
