@@ -5,6 +5,7 @@
  */
 
 import type { Database } from "../db/mod.ts";
+import type { ObjectPublisher } from "../messaging/mod.ts";
 import type { ObjectType, TypeRegistry } from "../objects/mod.ts";
 import type { ActionLink, ActionSet, BodyLimits } from "../representors/mod.ts";
 import type { RequestContext } from "./request_context.ts";
@@ -51,6 +52,12 @@ export interface CollectionOptions {
   readonly content?: boolean;
   /** The largest content a PUT accepts, in bytes. Defaults to 1 GiB. */
   readonly maxContentBytes?: number;
+  /**
+   * Where to announce changes. When set, POST, PUT and DELETE publish their desktop object action
+   * (REQUESTED, IN_PROGRESS, then SUCCEEDED or FAILED) and POST and PUT publish the changed object.
+   * Reads publish nothing.
+   */
+  readonly publisher?: ObjectPublisher;
   /** Limits on request bodies. */
   readonly bodyLimits?: BodyLimits;
   /**

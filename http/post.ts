@@ -8,6 +8,7 @@ import { parseObject } from "../objects/mod.ts";
 import { parseRequestBody } from "../representors/mod.ts";
 import { type CollectionOptions, collectionPath } from "./collection_options.ts";
 import { HttpError } from "./http_error.ts";
+import { describeObject, recordActivity } from "./_activity.ts";
 import { created } from "./responses.ts";
 import type { Handler } from "./router.ts";
 
@@ -61,7 +62,22 @@ export function post(options: CollectionOptions): Handler {
       );
     }
 
-    const id = await options.database.insert(options.collection, object);
+    const id = await recordActivity(
+      options,
+      context,
+      "hea-create",
+      `Creating ${object.display_name}`,
+      async (action) => {
+        const id = await options.database.insert(options.collection, object);
+        if (options.publisher) {
+          const stored = await options.database.get(options.collection, id, context.permissions) ??
+            { ...object, id };
+          describeObject(action, "new", options, stored);
+          await options.publisher.publish(stored);
+        }
+        return id;
+      },
+    );
     return created(`${context.baseUrl}/${collectionPath(options)}/${id}`);
   };
 }

@@ -9,6 +9,7 @@ import { parseRequestBody } from "../representors/mod.ts";
 import type { CollectionOptions } from "./collection_options.ts";
 import { notFoundError } from "./_document_response.ts";
 import { HttpError } from "./http_error.ts";
+import { describeObject, recordActivity } from "./_activity.ts";
 import { noContent } from "./responses.ts";
 import type { Handler } from "./router.ts";
 
@@ -68,9 +69,24 @@ export function put(options: CollectionOptions): Handler {
     });
     object.id = id;
 
-    if (!(await options.database.update(options.collection, object, context.permissions))) {
-      throw notFoundError(options, id);
-    }
+    await recordActivity(
+      options,
+      context,
+      "hea-update",
+      `Updating ${existing.display_name}`,
+      async (action) => {
+        describeObject(action, "old", options, existing);
+        if (!(await options.database.update(options.collection, object, context.permissions))) {
+          throw notFoundError(options, id);
+        }
+        if (options.publisher) {
+          const stored = await options.database.get(options.collection, id, context.permissions) ??
+            object;
+          describeObject(action, "new", options, stored);
+          await options.publisher.publish(stored);
+        }
+      },
+    );
     return noContent();
   };
 }

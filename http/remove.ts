@@ -8,6 +8,7 @@ import { DELETER_PERMISSIONS } from "../objects/mod.ts";
 import type { CollectionOptions } from "./collection_options.ts";
 import { notFoundError } from "./_document_response.ts";
 import { HttpError } from "./http_error.ts";
+import { describeObject, recordActivity } from "./_activity.ts";
 import { noContent } from "./responses.ts";
 import type { Handler } from "./router.ts";
 
@@ -44,9 +45,18 @@ export function remove(options: CollectionOptions): Handler {
       throw new HttpError(403, `You may view but not delete ${options.type.displayName} ${id}`);
     }
 
-    if (!(await options.database.delete(options.collection, id, context.permissions))) {
-      throw notFoundError(options, id);
-    }
+    await recordActivity(
+      options,
+      context,
+      "hea-delete",
+      `Deleting ${existing.display_name}`,
+      async (action) => {
+        describeObject(action, "old", options, existing);
+        if (!(await options.database.delete(options.collection, id, context.permissions))) {
+          throw notFoundError(options, id);
+        }
+      },
+    );
     return noContent();
   };
 }
