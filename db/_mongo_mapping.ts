@@ -78,9 +78,9 @@ function toStoredId(value: unknown): unknown {
 }
 
 /**
- * Converts sort keys into a MongoDB sort: `id` sorts on `_id`, a repeated attribute keeps its first
- * direction, and `_id` ascending is appended unless a key already sorts on it, so that objects with
- * equal keys come back in the same order on every page.
+ * Converts sort keys into a MongoDB sort. `id` sorts on `_id`, and a repeated attribute keeps its
+ * first direction. `_id` ascending is appended unless a key already sorts on it, so that objects
+ * with equal keys come back in the same order on every page.
  */
 export function toStoredSort(sort: readonly SortKey[]): [string, 1 | -1][] {
   const seen = new Set<string>();
@@ -108,10 +108,10 @@ export function toStoredDocument(object: DesktopObject, id: ObjectId): Document 
 }
 
 /**
- * Converts a stored document into a desktop object: `_id` becomes the `id` string, replacing any
- * stored `id`, and BSON values without a JSON form are converted wherever they occur: dates (which
- * Python services store for `created` and `modified`) to UTC ISO 8601 strings and ObjectIds to their
- * hexadecimal strings.
+ * Converts a stored document into a desktop object. `_id` becomes the `id` string, replacing any
+ * stored `id`. BSON values without a JSON form are converted wherever they occur: dates, which
+ * Python services store for `created` and `modified`, become UTC ISO 8601 strings, and ObjectIds
+ * become their hexadecimal strings.
  */
 export function fromStoredDocument(document: Document): DesktopObject {
   const { _id: storedId, id: _ignored, ...attributes } = document;
@@ -164,7 +164,9 @@ export function relaxElemMatch(filter: Filter): Filter {
   for (const [key, value] of Object.entries(filter)) {
     if ((key === "$and" || key === "$or") && Array.isArray(value)) {
       result[key] = value.map((branch) => isPlainObject(branch) ? relaxElemMatch(branch) : branch);
-    } else if (!key.startsWith("$") && isPlainObject(value) && isDocumentElemMatch(value.$elemMatch)) {
+    } else if (
+      !key.startsWith("$") && isPlainObject(value) && isDocumentElemMatch(value.$elemMatch)
+    ) {
       const { $elemMatch: query, ...otherOperators } = value;
       parts.push(relaxedElemMatch(key, query as Record<string, unknown>));
       if (Object.keys(otherOperators).length > 0) {

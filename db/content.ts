@@ -13,7 +13,7 @@ export interface Content {
   readonly stream: ReadableStream<Uint8Array>;
   /** The MIME type recorded by {@linkcode ContentStore.putContent}. */
   readonly contentType: string;
-  /** The size in bytes, when the store knows it before streaming. */
+  /** The size in bytes, when the store has it before streaming. */
   readonly length?: number;
 }
 

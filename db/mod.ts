@@ -24,3 +24,8 @@ export * from "./object_id.ts";
 export * from "./permission_filter.ts";
 export * from "./sqlite_database.ts";
 export * from "./database_unavailable_error.ts";
+export * from "./content.ts";
+export * from "./mongo_config.ts";
+export * from "./mongo_database.ts";
+export * from "./query_safety.ts";
+export * from "./response_cache.ts";

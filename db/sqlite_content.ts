@@ -1,6 +1,6 @@
 /**
  * Content storage for the embedded SQLite store: each object's bytes are split into chunks, one row
- * per chunk, so that neither writing nor reading holds the whole content in memory.
+ * per chunk, so that neither writing nor reading keeps the whole content in memory.
  *
  * @module
  */
@@ -147,8 +147,9 @@ export class SqliteContentTable {
   }
 
   /**
-   * Returns an object's content, or `null` when it has none. The stream reads one chunk per pull;
-   * it fails if the content is replaced or deleted before it has been read to the end.
+   * Returns an object's content, or `null` when it has none. The stream reads one chunk per read
+   * request, without reading ahead, and fails if the content is replaced or deleted before it has
+   * been read to the end.
    */
   read(collection: string, id: string): SqliteContent | null {
     const row = this.#connection.prepare(
@@ -181,7 +182,7 @@ export class SqliteContentTable {
         delivered += chunk.data.byteLength;
         controller.enqueue(chunk.data);
       },
-    });
+    }, { highWaterMark: 0 });
 
     return { stream, contentType: String(row.content_type), length };
   }

@@ -102,7 +102,9 @@ export class SqliteDatabase implements Database, ContentStore {
     const path = options.path ?? ":memory:";
     this.#connection = new DatabaseSync(path);
     this.#connection.exec(`PRAGMA journal_mode = WAL`);
-    this.#connection.exec(`PRAGMA synchronous = ${options.synchronous === "normal" ? "NORMAL" : "FULL"}`);
+    this.#connection.exec(
+      `PRAGMA synchronous = ${options.synchronous === "normal" ? "NORMAL" : "FULL"}`,
+    );
     this.#connection.exec(`PRAGMA busy_timeout = 5000`);
     this.#connection.exec(SCHEMA);
     this.#content = new SqliteContentTable(this.#connection);
@@ -112,16 +114,25 @@ export class SqliteDatabase implements Database, ContentStore {
   /** Records the collection's settings and, for unique names, indexes the names already stored. */
   ensureCollection(collection: string, settings: CollectionSettings): Promise<void> {
     this.#settings.set(collection, settings);
-    this.#transaction(() => {
-      this.#prepare(
-        `INSERT INTO hea_collections (collection, unique_name) VALUES (?, ?)
-         ON CONFLICT (collection) DO UPDATE SET unique_name = excluded.unique_name`,
-      ).run(collection, settings.uniqueName ? 1 : 0);
-      this.#prepare(
-        `UPDATE hea_objects SET unique_name = CASE WHEN ? THEN name ELSE NULL END
-         WHERE collection = ?`,
-      ).run(settings.uniqueName ? 1 : 0, collection);
-    }, collection, "");
+    // The Database API promises a rejected promise, not a synchronous throw, for every failure.
+    try {
+      this.#transaction(
+        () => {
+          this.#prepare(
+            `INSERT INTO hea_collections (collection, unique_name) VALUES (?, ?)
+           ON CONFLICT (collection) DO UPDATE SET unique_name = excluded.unique_name`,
+          ).run(collection, settings.uniqueName ? 1 : 0);
+          this.#prepare(
+            `UPDATE hea_objects SET unique_name = CASE WHEN ? THEN name ELSE NULL END
+           WHERE collection = ?`,
+          ).run(settings.uniqueName ? 1 : 0, collection);
+        },
+        collection,
+        "",
+      );
+    } catch (error) {
+      return Promise.reject(error);
+    }
 
     return Promise.resolve();
   }
@@ -132,7 +143,9 @@ export class SqliteDatabase implements Database, ContentStore {
       return Promise.resolve(null);
     }
 
-    return Promise.resolve(this.#findOne(collection, "o.id = ?", [id], context, GETTER_PERMISSIONS));
+    return Promise.resolve(
+      this.#findOne(collection, "o.id = ?", [id], context, GETTER_PERMISSIONS),
+    );
   }
 
   /** Returns the object with the name if the caller may view it; the oldest one if several match. */
@@ -209,7 +222,11 @@ export class SqliteDatabase implements Database, ContentStore {
       modified: now,
     };
 
-    this.#transaction(() => this.#write(collection, stored, "insert"), collection, stored.name);
+    try {
+      this.#transaction(() => this.#write(collection, stored, "insert"), collection, stored.name);
+    } catch (error) {
+      return Promise.reject(error);
+    }
 
     return Promise.resolve(id);
   }
@@ -222,20 +239,28 @@ export class SqliteDatabase implements Database, ContentStore {
     }
 
     let updated = false;
-    this.#transaction(() => {
-      const current = this.#findOne(collection, "o.id = ?", [id], context, PUTTER_PERMISSIONS);
-      if (!current) {
-        return;
-      }
-      const stored: DesktopObject = {
-        ...object,
-        instance_id: `${object.type}^${id}`,
-        created: current.created,
-        modified: new Date().toISOString(),
-      };
-      this.#write(collection, stored, "replace");
-      updated = true;
-    }, collection, object.name);
+    try {
+      this.#transaction(
+        () => {
+          const current = this.#findOne(collection, "o.id = ?", [id], context, PUTTER_PERMISSIONS);
+          if (!current) {
+            return;
+          }
+          const stored: DesktopObject = {
+            ...object,
+            instance_id: `${object.type}^${id}`,
+            created: current.created,
+            modified: new Date().toISOString(),
+          };
+          this.#write(collection, stored, "replace");
+          updated = true;
+        },
+        collection,
+        object.name,
+      );
+    } catch (error) {
+      return Promise.reject(error);
+    }
 
     return Promise.resolve(updated);
   }
@@ -247,15 +272,22 @@ export class SqliteDatabase implements Database, ContentStore {
     }
 
     let deleted = false;
-    this.#transaction(() => {
-      if (!this.#findOne(collection, "o.id = ?", [id], context, DELETER_PERMISSIONS)) {
-        return;
-      }
-      this.#prepare("DELETE FROM hea_grants WHERE collection = ? AND id = ?").run(collection, id);
-      this.#prepare("DELETE FROM hea_objects WHERE collection = ? AND id = ?").run(collection, id);
-      this.#content.remove(collection, id);
-      deleted = true;
-    }, collection, "");
+    this.#transaction(
+      () => {
+        if (!this.#findOne(collection, "o.id = ?", [id], context, DELETER_PERMISSIONS)) {
+          return;
+        }
+        this.#prepare("DELETE FROM hea_grants WHERE collection = ? AND id = ?").run(collection, id);
+        this.#prepare("DELETE FROM hea_objects WHERE collection = ? AND id = ?").run(
+          collection,
+          id,
+        );
+        this.#content.remove(collection, id);
+        deleted = true;
+      },
+      collection,
+      "",
+    );
 
     return Promise.resolve(deleted);
   }
@@ -294,12 +326,16 @@ export class SqliteDatabase implements Database, ContentStore {
     const blob = await this.#content.writeBlob(stream);
     let attached = false;
     try {
-      this.#transaction(() => {
-        if (this.#findOne(collection, "o.id = ?", [id], context, PUTTER_PERMISSIONS)) {
-          this.#content.attach(collection, id, blob, contentType);
-          attached = true;
-        }
-      }, collection, "");
+      this.#transaction(
+        () => {
+          if (this.#findOne(collection, "o.id = ?", [id], context, PUTTER_PERMISSIONS)) {
+            this.#content.attach(collection, id, blob, contentType);
+            attached = true;
+          }
+        },
+        collection,
+        "",
+      );
     } finally {
       if (!attached) {
         this.#content.discardBlob(blob.blobId);
@@ -365,7 +401,9 @@ export class SqliteDatabase implements Database, ContentStore {
     }
     // Only a type with a dynamicPermission function grants dynamic permissions. Admitting flagged
     // rows of other types would let the post-check drop them after LIMIT, shortening pages.
-    const dynamic = this.#settings.get(collection)?.type.dynamicPermission ? "o.dynamic = 1 OR" : "";
+    const dynamic = this.#settings.get(collection)?.type.dynamicPermission
+      ? "o.dynamic = 1 OR"
+      : "";
     const clause = `o.collection = ? AND (
       o.owner IN (?, 'system|all') OR ${dynamic} EXISTS (
         SELECT 1 FROM hea_grants g
@@ -493,5 +531,8 @@ function placeholders(count: number): string {
 }
 
 function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Error && /UNIQUE constraint failed: hea_objects\.collection, hea_objects\.unique_name/.test(error.message);
+  return error instanceof Error &&
+    /UNIQUE constraint failed: hea_objects\.collection, hea_objects\.unique_name/.test(
+      error.message,
+    );
 }

@@ -17,6 +17,7 @@ const STORES: { name: string; ignore: boolean; open: () => Database }[] = [
 ];
 
 async function startContentService(database: Database) {
+  const dropAfterwards = database instanceof MongoDatabase;
   const router = await mountCollection(new Router(), {
     collection: "documents",
     type: PropertyType,
@@ -30,7 +31,14 @@ async function startContentService(database: Database) {
   ] } as DesktopObject;
   owned.shares = owned.user_shares;
   const id = await database.insert("documents", owned);
-  const server = startTestServer(router.fetch, { onShutdown: () => database.close() });
+  const server = startTestServer(router.fetch, {
+    onShutdown: async () => {
+      if (dropAfterwards) {
+        await database.dropDatabase();
+      }
+      await database.close();
+    },
+  });
   return { server, id };
 }
 
