@@ -14,6 +14,11 @@ export interface Caller {
   readonly claims: Readonly<Record<string, string>>;
   /** The bearer token, for handlers that pass it on to other services; never log it. */
   readonly token?: string;
+  /**
+   * The claims of the bearer token with their JSON types (lists stay lists), present only when
+   * `jwtAuthenticator` verified the token.
+   */
+  readonly tokenClaims?: Readonly<Record<string, unknown>>;
 }
 
 /** Learns the caller of a request, or throws an {@linkcode HttpError} with status 401. */

@@ -15,6 +15,7 @@ import { post } from "./post.ts";
 import { put } from "./put.ts";
 import { putContent } from "./put_content.ts";
 import { remove } from "./remove.ts";
+import { bodyLimitsOf } from "./request_limits.ts";
 import type { Router } from "./router.ts";
 
 /**
@@ -34,7 +35,8 @@ import type { Router } from "./router.ts";
  * | `GET /{path}/{id}/content`, with `content` | {@linkcode getContent} |
  * | `PUT /{path}/{id}/content`, with `content` | {@linkcode putContent} |
  *
- * The attached actions are checked here, so an unknown action name or an invalid item condition
+ * Bodies are parsed with the router's limits unless the collection sets `bodyLimits`. The attached
+ * actions are checked here, so an unknown action name or an invalid item condition
  * fails at start-up rather than on a request. Add a service's own routes before these when they
  * could match the same paths.
  *
@@ -58,7 +60,13 @@ import type { Router } from "./router.ts";
  * await database.close();
  * ```
  */
-export async function mountCollection(router: Router, options: CollectionOptions): Promise<Router> {
+export async function mountCollection(
+  router: Router,
+  collection: CollectionOptions,
+): Promise<Router> {
+  const options: CollectionOptions = collection.bodyLimits
+    ? collection
+    : { ...collection, bodyLimits: bodyLimitsOf(router.limits) };
   await options.database.ensureCollection(options.collection, {
     type: options.type,
     uniqueName: options.uniqueName ?? true,

@@ -5,7 +5,7 @@
  */
 
 import { getLogger } from "@logtape/logtape";
-import { DatabaseUnavailableError, DuplicateNameError } from "../db/mod.ts";
+import { DatabaseUnavailableError, DuplicateNameError, InvalidQueryError } from "../db/mod.ts";
 import { InvalidObjectError } from "../objects/mod.ts";
 import { BodyTooLargeError } from "../representors/mod.ts";
 import { HttpError } from "./http_error.ts";
@@ -15,7 +15,7 @@ const logger = getLogger(["hea", "http"]);
 
 /**
  * Turns an error thrown while handling a request into a response: an {@linkcode HttpError} into its
- * own status, invalid input into 400, an oversized body into 413, a taken name into 409, an
+ * own status, invalid input or a query built from it into 400, an oversized body into 413, a taken name into 409, an
  * unreachable database into 503 with `Retry-After`, and anything else into a 500 that the server
  * logs with the request id. Client mistakes are logged at debug level only.
  *
@@ -57,7 +57,7 @@ function knownErrorResponse(error: unknown): Response | undefined {
   if (error instanceof HttpError) {
     return error.toResponse();
   }
-  if (error instanceof InvalidObjectError) {
+  if (error instanceof InvalidObjectError || error instanceof InvalidQueryError) {
     return errorResponseOf(400, error.message);
   }
   if (error instanceof BodyTooLargeError) {

@@ -27,19 +27,27 @@
  */
 
 export * from "./caller.ts";
+export * from "./claim_groups.ts";
 export * from "./collection_options.ts";
 export * from "./collection_routes.ts";
 export * from "./error_response.ts";
 export * from "./get_all.ts";
 export * from "./get_by_name.ts";
+export * from "./get_content.ts";
+export * from "./get_form.ts";
 export * from "./get_one.ts";
 export * from "./http_error.ts";
+export * from "./jwt_authenticator.ts";
 export * from "./opener.ts";
+export * from "./people_groups.ts";
 export * from "./post.ts";
 export * from "./put.ts";
+export * from "./put_content.ts";
 export * from "./query_params.ts";
 export * from "./remove.ts";
+export * from "./request_limits.ts";
 export * from "./request_context.ts";
 export * from "./responses.ts";
 export * from "./router.ts";
+export * from "./secret_config.ts";
 export * from "./serve.ts";

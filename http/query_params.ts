@@ -13,6 +13,11 @@ export const DEFAULT_SORT_ATTRIBUTE = "display_name";
 const ATTRIBUTE_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 const MAX_ATTRIBUTE_LENGTH = 128;
 const MAX_SORT_KEYS = 8;
+/**
+ * Path segments that name an object's prototype. Stores reject them (MongoDatabase with an error
+ * that is not a 400), so a sort key with one is a 400 before it reaches a store.
+ */
+const RESERVED_SEGMENTS: ReadonlySet<string> = new Set(["__proto__", "constructor", "prototype"]);
 
 /**
  * Reads the sort keys of a listing: each `sort` (`asc` or `desc`, any case) pairs with the
@@ -112,7 +117,10 @@ function parseOrder(value: string): 1 | -1 {
 }
 
 function parseAttribute(value: string): string {
-  if (value.length > MAX_ATTRIBUTE_LENGTH || !ATTRIBUTE_PATTERN.test(value)) {
+  if (
+    value.length > MAX_ATTRIBUTE_LENGTH || !ATTRIBUTE_PATTERN.test(value) ||
+    value.split(".").some((segment) => RESERVED_SEGMENTS.has(segment))
+  ) {
     throw new HttpError(
       400,
       `Invalid query parameter sort_attr: ${

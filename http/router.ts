@@ -11,6 +11,12 @@ import { type Authenticator, type Caller, gatewayAuthenticator } from "./caller.
 import { errorResponse } from "./error_response.ts";
 import { HttpError } from "./http_error.ts";
 import { externalBaseUrl, type RequestContext } from "./request_context.ts";
+import {
+  checkRequestLimits,
+  limitRequestBody,
+  type RequestLimits,
+  resolveRequestLimits,
+} from "./request_limits.ts";
 import { methodNotAllowed } from "./responses.ts";
 
 /** Handles a request: the web-standard request in, a response out. */
@@ -32,6 +38,12 @@ export interface RouterOptions {
   readonly baseUrl?: string;
   /** Whether `X-Forwarded-*` headers come from a trusted proxy. Defaults to `true`, as behind HEA's gateway. */
   readonly trustForwardedHeaders?: boolean;
+  /**
+   * Limits on URL length, header size and body size, checked before authentication and before any
+   * handler runs. Omitted limits take `DEFAULT_REQUEST_LIMITS`. Collections mounted with
+   * `mountCollection` parse bodies with these limits unless they set `bodyLimits` themselves.
+   */
+  readonly limits?: RequestLimits;
 }
 
 interface Route {
@@ -62,11 +74,22 @@ const logger = getLogger(["hea", "http"]);
 export class Router {
   readonly #routes: Route[] = [];
   readonly #options: RouterOptions;
+  readonly #limits: Required<RequestLimits>;
 
-  /** Creates a router with options for authentication, groups and base URLs. */
+  /**
+   * Creates a router with options for authentication, groups, base URLs and request limits.
+   *
+   * @throws {RangeError} when a request limit is not a positive integer.
+   */
   constructor(options: RouterOptions = {}) {
     this.#options = options;
+    this.#limits = resolveRequestLimits(options.limits);
     this.fetch = this.fetch.bind(this);
+  }
+
+  /** The limits on requests, with defaults filled in; collections take their body limits from it. */
+  get limits(): Readonly<Required<RequestLimits>> {
+    return this.#limits;
   }
 
   /** Adds a route for a method and a URLPattern path. */
@@ -109,7 +132,11 @@ export class Router {
 
     let response: Response;
     try {
-      response = await this.#dispatch(request, requestId);
+      checkRequestLimits(request, this.#limits);
+      response = await this.#dispatch(
+        limitRequestBody(request, this.#limits.maxBodyBytes),
+        requestId,
+      );
     } catch (error) {
       response = errorResponse(error, requestId);
     }
@@ -166,7 +193,7 @@ export class Router {
     const groups = this.#options.groups ? await this.#options.groups(caller, request) : [];
 
     return {
-      url,
+      url: withoutAccessToken(url),
       params: decodeParams(match.pathname.groups),
       requestId,
       caller,
@@ -189,6 +216,20 @@ function withHeader(response: Response, name: string, value: string): Response {
     copy.headers.set(name, value);
     return copy;
   }
+}
+
+/**
+ * Removes the `access_token` query parameter, because documents copy the request URL into their
+ * links and the token must not come back in a response.
+ */
+function withoutAccessToken(url: URL): URL {
+  if (!url.searchParams.has("access_token")) {
+    return url;
+  }
+
+  const copy = new URL(url);
+  copy.searchParams.delete("access_token");
+  return copy;
 }
 
 function allowedMethods(methods: string[]): string[] {

@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-console -- this test swaps the console methods to prove nothing is logged.
 import assert from "node:assert/strict";
 import { serve } from "./serve.ts";
 
@@ -11,9 +12,13 @@ Deno.test("serve finishes in-flight requests on shutdown and refuses new ones", 
     slowRequestStarted();
     await slowRequestReleased;
     return new Response("finished");
-  }, { port: 0, handleSignals: false, onShutdown: () => {
-    shutdownWorkRan = true;
-  } });
+  }, {
+    port: 0,
+    handleSignals: false,
+    onShutdown: () => {
+      shutdownWorkRan = true;
+    },
+  });
 
   const inFlight = fetch(server.url);
   await started;
@@ -64,7 +69,13 @@ Deno.test("serve stops on SIGTERM", async () => {
 
 Deno.test("an unconfigured library logs nothing", async () => {
   const calls: unknown[] = [];
-  const original = { log: console.log, info: console.info, warn: console.warn, error: console.error, debug: console.debug };
+  const original = {
+    log: console.log,
+    info: console.info,
+    warn: console.warn,
+    error: console.error,
+    debug: console.debug,
+  };
   for (const method of Object.keys(original) as (keyof typeof original)[]) {
     console[method] = (...args: unknown[]) => calls.push(args);
   }

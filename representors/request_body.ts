@@ -206,7 +206,11 @@ function parseJson(text: string, maxDepth: number): unknown {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    const detail = error instanceof SyntaxError ? error.message : "parse error";
+    // V8 quotes part of the input after a comma (`Unexpected token 'h', "hunter2" is not valid
+    // JSON`). That part may hold a password, so only the text before the comma is kept.
+    const detail = error instanceof SyntaxError
+      ? error.message.replace(/,\s*(\.\.\.)?".*$/s, "")
+      : "parse error";
     throw new InvalidObjectError("(body)", `is not valid JSON (${detail})`);
   }
   checkStructure(json, maxDepth, "", 0);

@@ -17,6 +17,7 @@ import {
   serve,
   SqliteDatabase,
 } from "../../mod.ts";
+import { AUTH_USAGE, loadRegistryAuth, type RegistryAuth } from "./auth_config.ts";
 import { addSampleData, createRegistryService } from "./service.ts";
 
 const USAGE = `Usage: deno task start [options]
@@ -30,6 +31,7 @@ Options:
                      store (default: HEA_MONGODB_URL, else [MongoDB] ConnectionString of --config)
   --config FILE      a HEA INI configuration file
   --base-url URL     the URL clients reach the service at (default http://HOST:PORT)
+${AUTH_USAGE}
   --help             show this text`;
 
 const { values } = parseArgs({
@@ -40,6 +42,14 @@ const { values } = parseArgs({
     "base-url": { type: "string" },
     mongodb: { type: "string" },
     config: { type: "string" },
+    auth: { type: "string" },
+    "jwks-url": { type: "string" },
+    issuer: { type: "string" },
+    audience: { type: "string" },
+    algorithms: { type: "string" },
+    "allow-anonymous": { type: "boolean" },
+    "people-url": { type: "string" },
+    "groups-claim": { type: "string" },
     help: { type: "boolean", default: false },
   },
 });
@@ -72,8 +82,21 @@ if (added > 0) {
   logger.info("Added {count} sample objects", { count: added });
 }
 
+let auth: RegistryAuth;
+try {
+  auth = await loadRegistryAuth(values);
+} catch (error) {
+  // deno-lint-ignore no-console -- a configuration error goes to standard error, like a usage error.
+  console.error(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+  await database.close();
+  Deno.exit(2);
+}
+logger.info("Authentication: {summary}", { summary: auth.summary });
+
 const router = await createRegistryService({
   database,
+  ...(auth.authenticate ? { authenticate: auth.authenticate } : {}),
+  ...(auth.groups ? { groups: auth.groups } : {}),
   ...(values["base-url"] ? { baseUrl: values["base-url"] } : {}),
 });
 serve(router.fetch, {
