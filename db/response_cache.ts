@@ -41,8 +41,9 @@ const DEFAULT_MAX_LIST_LENGTH = 1000;
  *   entry of the collection, for all users, by-name entries included. A write can change any
  *   caller's view of the collection, and the names it touched are not always known, because a
  *   delete gives only an id. A read that was under way during a write is not cached.
- * - `getAll` with a filter, `begin` or `end` bypasses the cache, because those come from query
- *   parameters. Use {@linkcode CachingDatabase.inner} to bypass it for other requests.
+ * - `getAll` with a filter, a `begin` above 0 or an `end` bypasses the cache, because those come
+ *   from query parameters. `begin: 0`, which the `getAll` handler passes for every unpaginated
+ *   listing, is cached. Use {@linkcode CachingDatabase.inner} to bypass it for other requests.
  * - Results are copied into and out of the cache, so callers may change what they receive.
  *
  * Writes made by other processes, or directly on {@linkcode CachingDatabase.inner}, are not seen:
@@ -147,7 +148,7 @@ export class CachingDatabase implements Database, ContentStore {
     options: GetAllOptions = {},
   ): AsyncGenerator<DesktopObject> {
     const filtered = options.filter !== undefined && Object.keys(options.filter).length > 0;
-    if (filtered || options.begin !== undefined || options.end !== undefined) {
+    if (filtered || (options.begin ?? 0) > 0 || options.end !== undefined) {
       yield* this.inner.getAll(collection, context, options);
       return;
     }

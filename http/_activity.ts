@@ -1,6 +1,6 @@
 import { type DesktopObjectAction, withActivity } from "../messaging/mod.ts";
 import type { DesktopObject } from "../objects/mod.ts";
-import { collectionPath, type CollectionOptions } from "./collection_options.ts";
+import { type CollectionOptions, collectionPath } from "./collection_options.ts";
 import type { RequestContext } from "./request_context.ts";
 
 /** Which side of an action an object is on: before the change, after it, or both. */

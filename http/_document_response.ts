@@ -1,4 +1,4 @@
-import type { HeaObject, PermissionContext } from "../objects/mod.ts";
+import { completeObjectTree, type HeaObject, type PermissionContext } from "../objects/mod.ts";
 import {
   type ActionLink,
   type DocumentItem,
@@ -23,6 +23,7 @@ export function documentItem(
   caller: PermissionContext,
 ): DocumentItem {
   const type = options.registry.get(object.type) ?? options.type;
+  completeObjectTree(object, type, options.registry);
   const permissions = caller.getPermissions(object, type);
 
   return {
@@ -46,11 +47,32 @@ export function runTimeDocument(
     actions: attachActions(options, links, context.baseUrl),
     items,
     parameters: context.params,
-    headers: Object.fromEntries(request.headers),
+    headers: templateHeaders(request.headers),
     registry: options.registry,
     caller: context.permissions,
     includeData,
+    ...(options.actions?.title === undefined ? {} : { title: options.actions.title }),
   };
+}
+
+/** Headers that carry credentials, which must never be expanded into a link of a response. */
+const CREDENTIAL_HEADERS: ReadonlySet<string> = new Set([
+  "authorization",
+  "proxy-authorization",
+  "cookie",
+  "oidc_access_token",
+]);
+
+/** Returns the request headers that URI templates may use: all but those carrying credentials. */
+function templateHeaders(headers: Headers): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [name, value] of headers) {
+    if (!CREDENTIAL_HEADERS.has(name)) {
+      result[name] = value;
+    }
+  }
+
+  return result;
 }
 
 /** Attaches the actions of `links` to a document, or none when the collection has no actions. */

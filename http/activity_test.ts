@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { SqliteDatabase } from "../db/mod.ts";
-import { DesktopObjectActionType, type ObjectPublisher, Publisher, Subscriber } from "../messaging/mod.ts";
+import {
+  DesktopObjectActionType,
+  type ObjectPublisher,
+  Publisher,
+  Subscriber,
+} from "../messaging/mod.ts";
 import { type HeaObject, PropertyType, TypeRegistry } from "../objects/mod.ts";
 import { integrationServer, startTestServer } from "../testing/mod.ts";
 import { mountCollection } from "./collection_routes.ts";
@@ -26,7 +31,12 @@ async function exercise(url: string): Promise<string> {
   const created = await fetch(`${url}/properties`, {
     method: "POST",
     headers,
-    body: JSON.stringify({ type: PropertyType.name, name: "LIMIT", display_name: "Limit", value: "1" }),
+    body: JSON.stringify({
+      type: PropertyType.name,
+      name: "LIMIT",
+      display_name: "Limit",
+      value: "1",
+    }),
   });
   assert.equal(created.status, 201);
   await created.body?.cancel();

@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
-import { type Database, MongoDatabase, mongoConfigFromUrl, SqliteDatabase } from "../db/mod.ts";
-import { AdminPermissionContext, type DesktopObject, newObject, PropertyType, TypeRegistry } from "../objects/mod.ts";
+import { type Database, mongoConfigFromUrl, MongoDatabase, SqliteDatabase } from "../db/mod.ts";
+import {
+  AdminPermissionContext,
+  type DesktopObject,
+  newObject,
+  PropertyType,
+  TypeRegistry,
+} from "../objects/mod.ts";
 import { integrationServer, startTestServer } from "../testing/mod.ts";
 import { mountCollection } from "./collection_routes.ts";
 import { Router } from "./router.ts";
@@ -12,7 +18,10 @@ const STORES: { name: string; ignore: boolean; open: () => Database }[] = [
   {
     name: "MongoDB",
     ignore: mongo.ignore,
-    open: () => new MongoDatabase(mongoConfigFromUrl(mongo.url, `content_${crypto.randomUUID().slice(0, 8)}`)),
+    open: () =>
+      new MongoDatabase(
+        mongoConfigFromUrl(mongo.url, `content_${crypto.randomUUID().slice(0, 8)}`),
+      ),
   },
 ];
 
@@ -26,9 +35,20 @@ async function startContentService(database: Database) {
     content: true,
     maxContentBytes: 1024 * 1024,
   });
-  const owned = { ...newObject(PropertyType), name: "owned", owner: "alice", user_shares: [
-    { type: "heaobject.root.ShareImpl", user: "bob", group: "system|none", basis: "USER", permissions: ["VIEWER"] },
-  ] } as DesktopObject;
+  const owned = {
+    ...newObject(PropertyType),
+    name: "owned",
+    owner: "alice",
+    user_shares: [
+      {
+        type: "heaobject.root.ShareImpl",
+        user: "bob",
+        group: "system|none",
+        basis: "USER",
+        permissions: ["VIEWER"],
+      },
+    ],
+  } as DesktopObject;
   owned.shares = owned.user_shares;
   const id = await database.insert("documents", owned);
   const server = startTestServer(router.fetch, {
@@ -81,7 +101,11 @@ for (const store of STORES) {
       try {
         const url = `${server.url}/documents/${id}/content`;
         const put = (sub: string, body: BodyInit) =>
-          fetch(url, { method: "PUT", headers: { OIDC_CLAIM_sub: sub, "content-type": "text/plain" }, body });
+          fetch(url, {
+            method: "PUT",
+            headers: { OIDC_CLAIM_sub: sub, "content-type": "text/plain" },
+            body,
+          });
 
         assert.equal((await put("alice", "original")).status, 204);
         const viewer = await put("bob", "changed");
@@ -123,13 +147,22 @@ for (const store of STORES) {
       const { server, id } = await startContentService(database);
       try {
         const url = `${server.url}/documents/${id}/content`;
-        const stored = await fetch(url, { method: "PUT", headers: { OIDC_CLAIM_sub: "alice" }, body: "bytes" });
+        const stored = await fetch(url, {
+          method: "PUT",
+          headers: { OIDC_CLAIM_sub: "alice" },
+          body: "bytes",
+        });
         assert.equal(stored.status, 204);
 
-        const deleted = await fetch(`${server.url}/documents/${id}`, { method: "DELETE", headers: { OIDC_CLAIM_sub: "alice" } });
+        const deleted = await fetch(`${server.url}/documents/${id}`, {
+          method: "DELETE",
+          headers: { OIDC_CLAIM_sub: "alice" },
+        });
         assert.equal(deleted.status, 204);
 
-        const content = await (database as unknown as { getContent: (c: string, i: string, p: AdminPermissionContext) => Promise<unknown> })
+        const content = await (database as unknown as {
+          getContent: (c: string, i: string, p: AdminPermissionContext) => Promise<unknown>;
+        })
           .getContent("documents", id, new AdminPermissionContext());
         assert.equal(content, null);
       } finally {

@@ -66,7 +66,10 @@ export function getContent(options: CollectionOptions): Handler {
         : notFoundError(options, id);
     }
 
-    const headers: Record<string, string> = { "content-type": content.contentType, ...NO_CACHE_HEADERS };
+    const headers: Record<string, string> = {
+      "content-type": content.contentType,
+      ...NO_CACHE_HEADERS,
+    };
     if (content.length !== undefined) {
       headers["content-length"] = String(content.length);
     }

@@ -59,6 +59,10 @@ export function getForm(options: CollectionOptions, links: readonly ActionLink[]
     }
 
     const item = documentItem(object, options, context.permissions);
-    return documentResponse(request, context, runTimeDocument(request, context, options, [item], links));
+    return documentResponse(
+      request,
+      context,
+      runTimeDocument(request, context, options, [item], links),
+    );
   };
 }

@@ -28,7 +28,11 @@ Deno.test("service logs its start, stop and failures with the request id", async
       text: record.message.map(String).join(""),
       properties: record.properties,
     }));
-    assert.ok(messages.some((message) => message.text.includes("Listening on") && message.text.includes(server.url)));
+    assert.ok(
+      messages.some((message) =>
+        message.text.includes("Listening on") && message.text.includes(server.url)
+      ),
+    );
     assert.ok(messages.some((message) => message.text.includes("Stopped listening")));
     const failures = messages.filter((message) => message.level === "error");
     assert.ok(failures.length > 0);

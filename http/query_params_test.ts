@@ -59,7 +59,15 @@ Deno.test("parsePage reads begin and end", () => {
 });
 
 Deno.test("parsePage rejects invalid input with 400", () => {
-  const invalid = ["begin=-1", "begin=1.5", "begin=abc", "end=", "begin=5&end=4", "begin=1&begin=2", `end=${"9".repeat(16)}`];
+  const invalid = [
+    "begin=-1",
+    "begin=1.5",
+    "begin=abc",
+    "end=",
+    "begin=5&end=4",
+    "begin=1&begin=2",
+    `end=${"9".repeat(16)}`,
+  ];
   for (const query of invalid) {
     assert.throws(
       () => pageOf(query),

@@ -80,7 +80,9 @@ Deno.test("Router keeps a well-formed client request id", async () => {
   const router = new Router().get("/", () => ok("x"));
 
   const kept = await router.fetch(request("/", { headers: { "x-request-id": "client-42" } }));
-  const replaced = await router.fetch(request("/", { headers: { "x-request-id": "bad id\twith tab" } }));
+  const replaced = await router.fetch(
+    request("/", { headers: { "x-request-id": "bad id\twith tab" } }),
+  );
 
   assert.equal(kept.headers.get("x-request-id"), "client-42");
   assert.match(replaced.headers.get("x-request-id") ?? "", /^[0-9a-f-]{36}$/);

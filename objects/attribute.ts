@@ -36,6 +36,8 @@ export interface AttributeOptions {
   readonly display?: boolean;
   /** The values a string attribute accepts, when it is an enumeration. */
   readonly values?: readonly string[];
+  /** Another attribute whose value this one takes while it is `null`. */
+  readonly defaultFrom?: string;
 }
 
 /** A complete attribute descriptor, as object types store it. */

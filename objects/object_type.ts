@@ -267,7 +267,7 @@ function desktopObjectAttributes(): Record<string, Attribute> {
     source_detail: attribute.string(),
     type: attribute.string({ readOnly: true, nullable: false }),
     type_display_name: attribute.string({ readOnly: true, nullable: false }),
-    super_admin_default_permissions: attribute.permissions(),
+    super_admin_default_permissions: attribute.permissions({ readOnly: true }),
     dynamic_permission_supported: attribute.boolean({ readOnly: true }),
   };
 }

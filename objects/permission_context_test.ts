@@ -44,6 +44,7 @@ const READ_ONLY_ATTRIBUTES = [
   "type",
   "type_display_name",
   "dynamic_permission_supported",
+  "super_admin_default_permissions",
 ];
 const VIEWER_EDITOR: Permission[] = ["VIEWER", "EDITOR"];
 

@@ -25,7 +25,10 @@ export const ResourceType: ObjectType = defineObjectType({
   attributes: {
     resource_type_name: attribute.string({ prompt: "Resource type" }),
     base_path: attribute.string({ prompt: "Base path" }),
-    resource_collection_type_display_name: attribute.string({ prompt: "Collection name" }),
+    resource_collection_type_display_name: attribute.string({
+      prompt: "Collection name",
+      defaultFrom: "resource_type_name",
+    }),
     file_system_name: attribute.string({ default: "DEFAULT_FILE_SYSTEM", nullable: false }),
     file_system_type: attribute.string({
       default: "heaobject.volume.MongoDBFileSystem",

@@ -111,6 +111,9 @@ export function completeObject<T extends HeaObject>(object: T, type: ObjectType)
     if (record[name] === undefined) {
       record[name] = defaultValue(descriptor);
     }
+    if (record[name] === null && descriptor.defaultFrom !== undefined) {
+      record[name] = record[descriptor.defaultFrom] ?? null;
+    }
   }
   record.type = type.name;
   record.type_display_name = type.displayName;
@@ -128,6 +131,55 @@ export function completeObject<T extends HeaObject>(object: T, type: ObjectType)
   }
 
   return object;
+}
+
+/**
+ * Completes an object and, recursively, the member objects it holds, resolving their types in
+ * `registry`. Stores call it on documents that another service may have written, which can lack
+ * attributes or carry stale computed ones.
+ *
+ * @example Complete a stored component and its resources
+ * ```ts
+ * import { completeObjectTree, ComponentType, type HeaObject, ResourceType, TypeRegistry } from "@hea/server/objects";
+ * import assert from "node:assert/strict";
+ *
+ * const registry = new TypeRegistry([ComponentType, ResourceType]);
+ * const component = completeObjectTree<HeaObject>({
+ *   type: ComponentType.name,
+ *   id: "6650f0c2a3b4c5d6e7f80912",
+ *   instance_id: null,
+ *   resources: [{ type: ResourceType.name, resource_type_name: "heaobject.folder.Folder" }],
+ * }, ComponentType, registry);
+ * assert.equal(component.instance_id, "heaobject.registry.Component^6650f0c2a3b4c5d6e7f80912");
+ * const [resource] = component.resources as HeaObject[];
+ * assert.equal(resource?.resource_collection_type_display_name, "heaobject.folder.Folder");
+ * ```
+ */
+export function completeObjectTree<T extends HeaObject>(
+  object: T,
+  type: ObjectType,
+  registry: TypeRegistry,
+): T {
+  for (const [name, descriptor] of Object.entries(type.attributes)) {
+    if (descriptor.kind !== "object" && descriptor.kind !== "objects") {
+      continue;
+    }
+    const value = (object as HeaObject)[name];
+    const members = Array.isArray(value) ? value : [value];
+    for (const member of members) {
+      if (typeof member !== "object" || member === null || Array.isArray(member)) {
+        continue;
+      }
+      const memberType =
+        registry.get(String((member as HeaObject).type ?? descriptor.memberType)) ??
+          (descriptor.memberType ? registry.get(descriptor.memberType) : undefined);
+      if (memberType) {
+        completeObjectTree(member as HeaObject, memberType, registry);
+      }
+    }
+  }
+
+  return completeObject(object, type);
 }
 
 function parseMember(
@@ -166,10 +218,8 @@ function parseMember(
   }
 
   if (type.isDesktopObject && !existing) {
-    const inputPermissions = input.super_admin_default_permissions;
-    if (inputPermissions === undefined || inputPermissions === null) {
-      object.super_admin_default_permissions = [...type.superAdminDefaultPermissions];
-    }
+    // Read-only, so new objects take the type's defaults whatever the input says.
+    object.super_admin_default_permissions = [...type.superAdminDefaultPermissions];
   }
   for (const key of Object.keys(input)) {
     if (UNSAFE_KEYS.has(key)) {

@@ -424,7 +424,11 @@ Deno.test("parseObject uses type defaults for super-admin permissions", () => {
 
   assert.deepEqual(omitted.super_admin_default_permissions, [...OWNER_PERMISSIONS]);
   assert.deepEqual(nulled.super_admin_default_permissions, [...OWNER_PERMISSIONS]);
-  assert.deepEqual(explicit.super_admin_default_permissions, ["VIEWER"]);
+  assert.deepEqual(
+    explicit.super_admin_default_permissions,
+    [...OWNER_PERMISSIONS],
+    "the attribute is read-only, so input cannot grant super admins more or less",
+  );
   assert.deepEqual(component.super_admin_default_permissions, ["VIEWER", "EDITOR"]);
 });
 

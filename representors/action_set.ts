@@ -33,15 +33,21 @@ export class ActionSet {
   readonly #actions: Map<string, Action> = new Map();
   readonly #registry: TypeRegistry | undefined;
   readonly #compiled: Map<string, ItemIf> = new Map();
+  /** The title of the service's WeSTL documents, if any. */
+  readonly title: string | undefined;
 
   /**
    * Creates a set from actions. The registry resolves type names in item conditions written as
-   * expressions.
+   * expressions; the title, when given, heads every WeSTL document.
    *
    * @throws {TypeError} when two actions share a name.
    */
-  constructor(actions: Iterable<Action> = [], options: { registry?: TypeRegistry } = {}) {
+  constructor(
+    actions: Iterable<Action> = [],
+    options: { registry?: TypeRegistry; title?: string } = {},
+  ) {
     this.#registry = options.registry;
+    this.title = options.title;
     for (const action of actions) {
       this.add(action);
     }

@@ -37,6 +37,8 @@ export interface RunTimeDocument {
   readonly registry: TypeRegistry;
   /** The caller, for the attribute permissions of multi-item templates. */
   readonly caller: PermissionContext;
+  /** The title of the service's WeSTL documents. */
+  readonly title?: string;
   /** Whether to include the objects' data (`false` for opener choices, which show links only). */
   readonly includeData?: boolean;
 }

@@ -206,7 +206,9 @@ function compileCall(
 
   throw new ItemIfSyntaxError(
     expression,
-    `only ${Object.keys(PERMISSION_FUNCTIONS).join("(), ")}(), Type.get_type_name() and isheaobject(Type) may be called`,
+    `only ${
+      Object.keys(PERMISSION_FUNCTIONS).join("(), ")
+    }(), Type.get_type_name() and isheaobject(Type) may be called`,
   );
 }
 
@@ -321,11 +323,14 @@ function resolveTypeName(
     return path.join(".");
   }
   const className = path[0] as string;
-  const matches = registry?.types().filter((type) => type.name.split(".").pop() === className) ?? [];
+  const matches = registry?.types().filter((type) => type.name.split(".").pop() === className) ??
+    [];
   if (matches.length !== 1) {
     throw new ItemIfSyntaxError(
       expression,
-      `type ${className} is ${matches.length === 0 ? "not registered" : "ambiguous"}; write its full dotted name`,
+      `type ${className} is ${
+        matches.length === 0 ? "not registered" : "ambiguous"
+      }; write its full dotted name`,
     );
   }
 

@@ -57,7 +57,16 @@ const component = fc.record({
 
 /** Fills the template the way a client does: each row's value is submitted as shown. */
 function submittedTemplate(template: { data: Record<string, unknown>[] }): unknown {
-  return { template: { data: template.data.map(({ name, value, section, index }) => ({ name, value, section, index })) } };
+  return {
+    template: {
+      data: template.data.map(({ name, value, section, index }) => ({
+        name,
+        value,
+        section,
+        index,
+      })),
+    },
+  };
 }
 
 Deno.test("template parsed back gives the rendered object", async () => {
@@ -132,9 +141,13 @@ Deno.test("template of a new object carries the input defaults", async () => {
     caller,
   }));
   const [document] = JSON.parse(chunks.join(""));
-  const parsed = parseObject(templateToObject(submittedTemplate(document.collection.template)), PropertyType, {
-    registry,
-  });
+  const parsed = parseObject(
+    templateToObject(submittedTemplate(document.collection.template)),
+    PropertyType,
+    {
+      registry,
+    },
+  );
 
   assert.equal(parsed.name, "NEW");
 });

@@ -76,7 +76,10 @@ const INPUT_EXTENSIONS = [
  * );
  * ```
  */
-export function parseWstlActions(document: unknown, options: { registry?: TypeRegistry } = {}): Action[] {
+export function parseWstlActions(
+  document: unknown,
+  options: { registry?: TypeRegistry } = {},
+): Action[] {
   const wstl = isRecord(document) ? document.wstl : undefined;
   const actions = isRecord(wstl) ? wstl.actions : undefined;
   if (!Array.isArray(actions)) {
@@ -87,7 +90,11 @@ export function parseWstlActions(document: unknown, options: { registry?: TypeRe
   return actions.map((raw, index) => {
     const action = parseAction(raw, index, options.registry);
     if (names.has(action.name)) {
-      throw new WstlFileError(action.name, "name", "is used by another action; names must be unique");
+      throw new WstlFileError(
+        action.name,
+        "name",
+        "is used by another action; names must be unique",
+      );
     }
     names.add(action.name);
     return action;
@@ -148,7 +155,7 @@ type Fail = (field: string, problem: string) => WstlFileError;
 
 function parseTarget(value: unknown, fail: Fail): TargetTag[] {
   if (typeof value !== "string" || value.trim() === "") {
-    throw fail("target", "must be a string of space-separated tags such as \"item read cj\"");
+    throw fail("target", 'must be a string of space-separated tags such as "item read cj"');
   }
   const tags = value.trim().split(/\s+/);
   for (const tag of tags) {
@@ -225,7 +232,11 @@ function parseInput(raw: unknown, field: string, fail: Fail): ActionInput {
     input.suggest = parseSuggest(raw.suggest, `${field}.suggest`, fail);
   }
   if (extended.optionsFromUrl !== undefined) {
-    input.optionsFromUrl = parseOptionsFromUrl(extended.optionsFromUrl, `${field}.optionsFromUrl`, fail);
+    input.optionsFromUrl = parseOptionsFromUrl(
+      extended.optionsFromUrl,
+      `${field}.optionsFromUrl`,
+      fail,
+    );
   }
   if (extended.objectUrlTargetTypesInclude !== undefined) {
     const types = extended.objectUrlTargetTypesInclude;

@@ -15,6 +15,12 @@ export const WSTL_MEDIA_TYPE = "application/vnd.wstl+json";
 const WSTL_SCHEMA = "http://json-schema.org/draft-07/schema#";
 
 /**
+ * The input types that plain WeSTL has. HEA's own types (`datetime`, `url`, `object-url`...) go
+ * under `hea`, where heaserver's design-time documents put them and its WeSTL output keeps them.
+ */
+const WSTL_INPUT_TYPES: ReadonlySet<string> = new Set(["textarea", "select"]);
+
+/**
  * Streams a run-time document as WeSTL JSON: an array holding one document with the actions, the
  * data and, under `hea`, the request URL and the caller's permissions on each object and attribute.
  *
@@ -43,7 +49,10 @@ export async function* renderWstl(document: RunTimeDocument): AsyncGenerator<str
   const attributePermissions: Readonly<Record<string, readonly Permission[]>>[] = [];
   const actions = document.actions.map(wstlAction);
 
-  yield `[{"$schema":"${WSTL_SCHEMA}","wstl":{"actions":${JSON.stringify(actions)},"data":[`;
+  const title = document.title === undefined ? "" : `"title":${JSON.stringify(document.title)},`;
+  yield `[{"$schema":"${WSTL_SCHEMA}","wstl":{${title}"actions":${
+    JSON.stringify(actions)
+  },"data":[`;
   let count = 0;
   for await (const item of documentItems(document.items)) {
     yield (count++ === 0 ? "" : ",") + JSON.stringify(item.object);
@@ -54,7 +63,10 @@ export async function* renderWstl(document: RunTimeDocument): AsyncGenerator<str
   yield `],"hea":${JSON.stringify(hea)}}}]`;
 }
 
-/** Returns an action as WeSTL JSON: HEA's input properties and the item condition go under `hea`. */
+/**
+ * Returns an action as WeSTL JSON: HEA's input properties, HEA's input types and the item condition
+ * go under `hea`.
+ */
 function wstlAction(action: RunTimeAction): Record<string, unknown> {
   const { itemIf, inputs, ...rest } = action;
   const result: Record<string, unknown> = { ...rest, target: action.target.join(" ") };
@@ -67,9 +79,12 @@ function wstlAction(action: RunTimeAction): Record<string, unknown> {
         display,
         optionsFromUrl,
         objectUrlTargetTypesInclude,
-        ...plain
+        type,
+        ...rest
       } = input;
+      const plain = type !== undefined && WSTL_INPUT_TYPES.has(type) ? { ...rest, type } : rest;
       const hea = {
+        ...(type !== undefined && !WSTL_INPUT_TYPES.has(type) ? { type } : {}),
         ...(section !== undefined ? { section } : {}),
         ...(sectionPrompt !== undefined ? { sectionPrompt } : {}),
         ...(cardinality !== undefined ? { cardinality } : {}),

@@ -1,6 +1,7 @@
 /**
- * What a service author needs to test a service: a test server on loopback and gates for
- * integration tests that need real servers.
+ * What a service author needs to test a service: a test server on loopback, gates for integration
+ * tests that need a real server, a FerretDB server that a test controls itself, a local OIDC
+ * issuer, and the conformance suite of the Database interface.
  *
  * @example Serve a handler for a test
  * ```ts
@@ -14,5 +15,10 @@
  * @module
  */
 
+export * from "./database_conformance.ts";
+export * from "./ferretdb.ts";
 export * from "./integration.ts";
+export * from "./oidc_issuer.ts";
+export * from "./parity.ts";
+export * from "./rabbitmq.ts";
 export * from "./test_server.ts";

@@ -8,6 +8,8 @@
 import {
   ActionSet,
   AdminPermissionContext,
+  type Authenticator,
+  bodyLimitsOf,
   type CollectionOptions,
   ComponentType,
   type Database,
@@ -17,6 +19,7 @@ import {
   mountCollection,
   parseObject,
   PropertyType,
+  type RequestLimits,
   ResourceType,
   Router,
   TypeRegistry,
@@ -32,6 +35,10 @@ export interface RegistryServiceOptions {
   readonly baseUrl?: string;
   /** Finds the caller's groups. */
   readonly groups?: GroupResolver;
+  /** Learns the caller; defaults to the gateway's `OIDC_CLAIM_*` headers. */
+  readonly authenticate?: Authenticator;
+  /** Limits on request size, for the router and for the bodies that the collections parse. */
+  readonly limits?: RequestLimits;
 }
 
 /** The registry's types. */
@@ -43,11 +50,16 @@ export const REGISTRY_TYPES: TypeRegistry = new TypeRegistry([
 
 /** Creates the registry's router, with its collections prepared in the store. */
 export async function createRegistryService(options: RegistryServiceOptions): Promise<Router> {
-  const actions = new ActionSet(REGISTRY_ACTIONS);
+  const actions = new ActionSet(REGISTRY_ACTIONS, {
+    title: "HEA registry: components and properties",
+  });
   const router = new Router({
     ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
     ...(options.groups ? { groups: options.groups } : {}),
+    ...(options.authenticate ? { authenticate: options.authenticate } : {}),
+    ...(options.limits ? { limits: options.limits } : {}),
   });
+  const bodyLimits = bodyLimitsOf(options.limits);
 
   const components: CollectionOptions = {
     collection: "components",
@@ -55,6 +67,7 @@ export async function createRegistryService(options: RegistryServiceOptions): Pr
     registry: REGISTRY_TYPES,
     database: options.database,
     actions,
+    bodyLimits,
     links: {
       getOne: [
         { name: "heaserver-registry-component-get-properties", rel: "hea-properties" },
@@ -64,6 +77,8 @@ export async function createRegistryService(options: RegistryServiceOptions): Pr
         { name: "heaserver-registry-component-get-properties", rel: "hea-properties" },
         { name: "heaserver-registry-component-get-self", path: "components/{id}", rel: "self" },
       ],
+      // heaserver-registry attaches no actions to lookups by name or by type.
+      getByName: [],
       opener: [
         {
           name: "heaserver-registry-component-open-external",
@@ -81,6 +96,7 @@ export async function createRegistryService(options: RegistryServiceOptions): Pr
     registry: REGISTRY_TYPES,
     database: options.database,
     actions,
+    bodyLimits,
     links: {
       getOne: [
         { name: "heaserver-registry-property-get-properties", rel: "hea-properties" },
@@ -90,11 +106,19 @@ export async function createRegistryService(options: RegistryServiceOptions): Pr
         { name: "heaserver-registry-property-get-properties", rel: "hea-properties" },
         { name: "heaserver-registry-property-get-self", path: "properties/{id}", rel: "self" },
       ],
+      getByName: [],
     },
   };
 
   router.get("/components/bytype/:type", componentByType(components));
-  router.get("/componentsping", () => new Response("OK", { status: 200 }));
+  router.get("/componentsping", async () => {
+    // Reading one object proves the store answers; an outage becomes a 503 in errorResponse.
+    const objects = options.database.getAll("components", new AdminPermissionContext(), { end: 1 });
+    for await (const _object of objects) {
+      break;
+    }
+    return new Response("OK", { status: 200, headers: { "content-type": "text/plain" } });
+  });
   await mountCollection(router, components);
   await mountCollection(router, properties);
 
@@ -131,9 +155,12 @@ export async function addSampleData(database: Database): Promise<number> {
   return added;
 }
 
-/** `GET /components/bytype/{type}`: the component whose resources include the type. */
+/**
+ * `GET /components/bytype/{type}`: the component whose resources include the type, without
+ * actions, as heaserver-registry answers it.
+ */
 function componentByType(components: CollectionOptions) {
-  const one = getOne(components);
+  const one = getOne({ ...components, links: {} });
   return async (request: Request, context: Parameters<ReturnType<typeof getOne>>[1]) => {
     const typeName = context.params.type ?? "";
     const matches = components.database.getAll(components.collection, context.permissions, {
