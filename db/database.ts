@@ -18,7 +18,7 @@ export interface SortKey {
   readonly order: 1 | -1;
 }
 
-/** What {@linkcode Database.getAll} takes. */
+/** Options of {@linkcode Database.getAll}. */
 export interface GetAllOptions {
   /** Only objects matching this query, besides the permission filter. */
   readonly filter?: Filter;

@@ -5,7 +5,7 @@
  */
 
 /**
- * Raised by a store when its database server cannot be reached. The HTTP layer answers 503 with
+ * Raised by a store when its database server cannot be reached. The HTTP layer responds with 503 and
  * `Retry-After`, and the store reconnects by itself when the server returns.
  *
  * @example

@@ -18,7 +18,7 @@
  * ```
  */
 export class DuplicateNameError extends Error {
-  /** The collection that holds the other object. */
+  /** The collection of the other object. */
   readonly collection: string;
   /** The name that is taken. */
   readonly objectName: string;

@@ -3,7 +3,7 @@ import type { DesktopObject } from "../objects/mod.ts";
 import { type CollectionOptions, collectionPath } from "./collection_options.ts";
 import type { RequestContext } from "./request_context.ts";
 
-/** Which side of an action an object is on: before the change, after it, or both. */
+/** The side of an action that an object is on: before the change or after it. */
 export type ActionSide = "old" | "new";
 
 /**

@@ -1,4 +1,9 @@
-import { completeObjectTree, type HeaObject, type PermissionContext } from "../objects/mod.ts";
+import {
+  completeObjectTree,
+  type HeaObject,
+  type Permission,
+  type PermissionContext,
+} from "../objects/mod.ts";
 import {
   type ActionLink,
   type DocumentItem,
@@ -16,7 +21,11 @@ import { NO_CACHE_HEADERS } from "./responses.ts";
 const logger = getLogger(["hea", "http"]);
 const FLUSH_BYTES = 16 * 1024;
 
-/** Returns the caller's permissions on an object and on each of its attributes. */
+/**
+ * Returns the caller's permissions on an object and on each of its attributes. The attribute
+ * permissions are computed when a representor first reads them, because Collection+JSON reads them
+ * only for the form of a single item, so a listing would compute them for every item in vain.
+ */
 export function documentItem(
   object: HeaObject,
   options: CollectionOptions,
@@ -25,11 +34,15 @@ export function documentItem(
   const type = options.registry.get(object.type) ?? options.type;
   completeObjectTree(object, type, options.registry);
   const permissions = caller.getPermissions(object, type);
+  let attributePermissions: Record<string, Permission[]> | undefined;
 
   return {
     object,
     permissions,
-    attributePermissions: caller.getAllAttributePermissions(object, type, permissions),
+    get attributePermissions(): Record<string, Permission[]> {
+      attributePermissions ??= caller.getAllAttributePermissions(object, type, permissions);
+      return attributePermissions;
+    },
   };
 }
 
@@ -94,7 +107,7 @@ export function attachActions(
 }
 
 /**
- * Renders a document in the media type that `Accept` asks for, streaming the body. Throws a 406
+ * Renders a document in the media type that `Accept` requests, streaming the body. Throws a 406
  * before anything is read when nothing acceptable is available.
  */
 export function documentResponse(

@@ -6,7 +6,7 @@
 
 import { NONE_USER } from "../objects/mod.ts";
 
-/** Who sent a request. */
+/** The sender of a request. */
 export interface Caller {
   /** The user id (OIDC `sub`); `system|none` for anonymous requests. */
   readonly sub: string;

@@ -62,7 +62,7 @@ export interface CollectionOptions {
   readonly bodyLimits?: BodyLimits;
   /**
    * Decides whether the caller may create objects in the collection. By default anyone may, as in
-   * HEA, where collections that restrict creation say so in the registry.
+   * HEA, where collections that restrict creation declare it in the registry.
    */
   readonly canCreate?: (context: RequestContext) => boolean | Promise<boolean>;
 }

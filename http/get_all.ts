@@ -48,7 +48,7 @@ export function getAll(options: CollectionOptions): Handler {
       begin: page.begin,
       ...(page.end === undefined ? {} : { end: page.end }),
     })[Symbol.asyncIterator]();
-    // Reading the first object before answering turns a database outage into an error status
+    // Reading the first object before responding turns a database outage into an error status
     // rather than a 200 whose body breaks off.
     const first = await objects.next();
     const items = streamItems(first, objects, options, context.permissions);

@@ -5,7 +5,7 @@
  */
 
 /**
- * An error that carries the HTTP status to answer with, a message for the client, and extra
+ * An error that carries the HTTP status to respond with, a message for the client, and extra
  * response headers (`Allow`, `Retry-After`...). Throw it from a handler; the router answers with
  * {@linkcode errorResponse}.
  *

@@ -14,7 +14,7 @@ import { noContent } from "./responses.ts";
 import type { Handler } from "./router.ts";
 
 /**
- * Creates the handler that updates an object with the body's attributes, answering 204. Attributes
+ * Creates the handler that updates an object with the body's attributes, responding with 204. Attributes
  * the body omits, and those the caller may not change (read-only ones, shares without a sharer
  * permission, `owner` for a non-owner), keep their stored values. Answers 404 when the caller may not view the object, 403
  * when it may view but not edit it, 400 for invalid input or an `id` that differs from the URL's,

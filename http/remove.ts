@@ -13,7 +13,7 @@ import { noContent } from "./responses.ts";
 import type { Handler } from "./router.ts";
 
 /**
- * Creates the handler that deletes an object, answering 204; 404 when the caller may not view it,
+ * Creates the handler that deletes an object, responding with 204; 404 when the caller may not view it,
  * and 403 when it may view but not delete it.
  *
  * @example

@@ -1,5 +1,5 @@
 /**
- * What a handler knows about its request besides the request itself.
+ * The context of a request that a handler receives beside the request itself.
  *
  * @module
  */
@@ -15,7 +15,7 @@ export interface RequestContext {
   readonly params: Readonly<Record<string, string>>;
   /** The request id: the client's `X-Request-Id` when it is well formed, else a new UUID. */
   readonly requestId: string;
-  /** Who sent the request. */
+  /** The sender of the request. */
   readonly caller: Caller;
   /** The caller's permissions. */
   readonly permissions: PermissionContext;

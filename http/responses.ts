@@ -1,5 +1,5 @@
 /**
- * Response helpers for the statuses HEA services answer with.
+ * Response helpers for the statuses of HEA services.
  *
  * @module
  */

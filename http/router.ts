@@ -1,5 +1,5 @@
 /**
- * A router on URLPattern that builds each request's context, answers 405 with `Allow` and OPTIONS,
+ * A router on URLPattern that builds each request\'s context, responds to OPTIONS and with 405 and `Allow`,
  * and maps every error to a response in one place.
  *
  * @module
@@ -28,13 +28,13 @@ export type GroupResolver = (
   request: Request,
 ) => readonly string[] | Promise<readonly string[]>;
 
-/** What {@linkcode Router} takes. */
+/** Options of {@linkcode Router}. */
 export interface RouterOptions {
   /** Learns the caller; defaults to {@linkcode gatewayAuthenticator}. */
   readonly authenticate?: Authenticator;
   /** Finds the caller's groups; by default callers are in no group. */
   readonly groups?: GroupResolver;
-  /** The URL at which clients reach the service, when no forwarded headers say otherwise. */
+  /** The URL at which clients reach the service, unless forwarded headers give another. */
   readonly baseUrl?: string;
   /** Whether `X-Forwarded-*` headers come from a trusted proxy. Defaults to `true`, as behind HEA's gateway. */
   readonly trustForwardedHeaders?: boolean;
@@ -142,7 +142,7 @@ export class Router {
     }
 
     if (response.status >= 500) {
-      logger.error("{method} {path} answered {status} to request {requestId}", {
+      logger.error("{method} {path} returned {status} to request {requestId}", {
         method: request.method,
         path: new URL(request.url).pathname,
         status: response.status,

@@ -6,7 +6,7 @@
 
 import { getLogger } from "@logtape/logtape";
 
-/** What {@linkcode serve} takes. */
+/** Options of {@linkcode serve}. */
 export interface ServeOptions {
   /** The address to listen on. Defaults to `127.0.0.1`. */
   readonly hostname?: string;

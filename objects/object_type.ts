@@ -60,7 +60,7 @@ export interface DesktopObject extends HeaObject {
   derived_by: string | null;
   /** The ids of the objects this one was derived from. */
   derived_from: string[];
-  /** Where the object came from, such as `AWS`. */
+  /** The origin of the object, such as `AWS`. */
   source: string | null;
   /** Details of the source. */
   source_detail: string | null;
@@ -75,7 +75,7 @@ export interface DesktopObject extends HeaObject {
 /** A function that grants permissions computed from an object, such as an organization's members. */
 export type DynamicPermission = (object: HeaObject, sub: string) => Permission[];
 
-/** What {@linkcode defineObjectType} and {@linkcode defineDesktopObjectType} take. */
+/** Options of {@linkcode defineObjectType} and {@linkcode defineDesktopObjectType}. */
 export interface ObjectTypeOptions {
   /** The dotted type name, such as `heaobject.registry.Component`. */
   readonly name: string;

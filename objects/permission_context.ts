@@ -99,7 +99,7 @@ export class PermissionContext {
     return sortPermissions(granted);
   }
 
-  /** Returns whether the caller holds at least one of `needed` on the object. */
+  /** Returns whether the caller has at least one of `needed` on the object. */
   hasAny(object: HeaObject, needed: readonly Permission[], type?: ObjectType): boolean {
     return hasAnyPermission(this.getPermissions(object, type), needed);
   }
@@ -202,7 +202,7 @@ export class AdminPermissionContext extends PermissionContext {
     super(sub);
   }
 
-  /** Always true: system code sees and changes every object. */
+  /** Always true: system code reads and changes every object. */
   override get bypassesChecks(): boolean {
     return true;
   }

@@ -11,7 +11,7 @@ import type { DesktopObject, HeaObject, ObjectType } from "./object_type.ts";
 import { isPermission, type Permission, sortPermissions } from "./permission.ts";
 import type { TypeRegistry } from "./type_registry.ts";
 
-/** What {@linkcode parseObject} takes besides the input. */
+/** Options of {@linkcode parseObject}. */
 export interface ParseOptions {
   /** The registry that resolves the input's `type` and the types of nested objects. */
   readonly registry: TypeRegistry;
@@ -218,7 +218,7 @@ function parseMember(
   }
 
   if (type.isDesktopObject && !existing) {
-    // Read-only, so new objects take the type's defaults whatever the input says.
+    // The attribute is read-only, so new objects take the type\'s defaults whatever the input contains.
     object.super_admin_default_permissions = [...type.superAdminDefaultPermissions];
   }
   for (const key of Object.keys(input)) {

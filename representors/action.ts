@@ -26,13 +26,13 @@ export interface Suggestion {
   readonly text: string;
 }
 
-/** Where a select input loads its choices from, relative to the gateway root. */
+/** The source of a select input\'s choices, relative to the gateway root. */
 export interface OptionsFromUrl {
   /** The path of the choices' collection, a URI template over the item's attributes. */
   readonly path: string;
-  /** The attribute of each choice that holds the value. */
+  /** The attribute of each choice that contains the value. */
   readonly value: string;
-  /** The attribute of each choice that holds the text. */
+  /** The attribute of each choice that contains the text. */
   readonly text: string;
   /** The absolute URL template of the choices, set when the action is attached. */
   readonly href?: string;
@@ -70,7 +70,7 @@ export interface ActionInput {
   readonly objectUrlTargetTypesInclude?: readonly string[];
 }
 
-/** What an item-if predicate receives: the item and the caller's permissions on it. */
+/** The input of an item-if predicate: the item and the caller\'s permissions on it. */
 export interface ItemIfContext {
   /** The item's attributes. */
   readonly item: HeaObject;
@@ -87,9 +87,9 @@ export interface Action {
   readonly name: string;
   /** `safe` for reads, `unsafe` for writes. */
   readonly type: "safe" | "unsafe";
-  /** What the action does to the server's state: `read`, `append`, `replace`, `remove`... */
+  /** The effect of the action on the server\'s state: `read`, `append`, `replace`, `remove`... */
   readonly action?: string;
-  /** Where the action is shown. */
+  /** The places where clients show the action. */
   readonly target: readonly TargetTag[];
   /** The link relations of the action. */
   readonly rel?: readonly string[];
@@ -113,7 +113,7 @@ export interface RunTimeAction extends Action {
   readonly itemIf?: ItemIf;
 }
 
-/** How a handler attaches a design-time action: which one, where it points, and when it applies. */
+/** The attachment of a design-time action to a handler: which one, where it points, and when it applies. */
 export interface ActionLink {
   /** The design-time action's name. */
   readonly name: string;

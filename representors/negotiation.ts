@@ -1,5 +1,5 @@
 /**
- * Content negotiation: the representor that an `Accept` header asks for.
+ * Content negotiation: the representor that an `Accept` header requests.
  *
  * @module
  */

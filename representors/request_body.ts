@@ -19,7 +19,7 @@ export interface BodyLimits {
   readonly maxDepth?: number;
 }
 
-/** Raised when a body is larger than allowed; the HTTP layer answers 413. */
+/** Raised when a body is larger than allowed; the HTTP layer responds with 413. */
 export class BodyTooLargeError extends Error {
   /** The limit in bytes. */
   readonly maxBytes: number;

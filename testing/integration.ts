@@ -5,7 +5,7 @@
  * @module
  */
 
-/** What {@linkcode integrationServer} returns. */
+/** The result of {@linkcode integrationServer}. */
 export interface IntegrationServer {
   /** The server's URL, from the variable; empty when the group is skipped. */
   readonly url: string;

@@ -27,11 +27,11 @@ import {
 import { REGISTRY_ACTIONS } from "./actions.ts";
 import { SAMPLE_COMPONENTS, SAMPLE_PROPERTIES } from "./sample_components.ts";
 
-/** What {@linkcode createRegistryService} takes. */
+/** Options of {@linkcode createRegistryService}. */
 export interface RegistryServiceOptions {
   /** The store. */
   readonly database: Database;
-  /** The URL clients reach the service at, when no forwarded headers say otherwise. */
+  /** The URL clients reach the service at, unless forwarded headers give another. */
   readonly baseUrl?: string;
   /** Finds the caller's groups. */
   readonly groups?: GroupResolver;
@@ -112,7 +112,7 @@ export async function createRegistryService(options: RegistryServiceOptions): Pr
 
   router.get("/components/bytype/:type", componentByType(components));
   router.get("/componentsping", async () => {
-    // Reading one object proves the store answers; an outage becomes a 503 in errorResponse.
+    // Reading one object proves the store responds; an outage becomes a 503 in errorResponse.
     const objects = options.database.getAll("components", new AdminPermissionContext(), { end: 1 });
     for await (const _object of objects) {
       break;
@@ -126,7 +126,7 @@ export async function createRegistryService(options: RegistryServiceOptions): Pr
 }
 
 /**
- * Stores the sample components and properties when the store holds none, so a new registry has
+ * Stores the sample components and properties when the store has none, so a new registry has
  * something to serve.
  */
 export async function addSampleData(database: Database): Promise<number> {
@@ -157,7 +157,7 @@ export async function addSampleData(database: Database): Promise<number> {
 
 /**
  * `GET /components/bytype/{type}`: the component whose resources include the type, without
- * actions, as heaserver-registry answers it.
+ * actions, as heaserver-registry returns it.
  */
 function componentByType(components: CollectionOptions) {
   const one = getOne({ ...components, links: {} });

@@ -17,7 +17,7 @@ interface Fixture {
   sharedId: string;
   /** Owned by alice, viewable by everyone through a share to system|all. */
   publicId: string;
-  /** Owned by alice and shared with nobody. */
+  /** Owned by alice and not shared. */
   privateId: string;
   [Symbol.asyncDispose](): Promise<void>;
 }
