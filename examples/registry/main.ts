@@ -1,7 +1,8 @@
 /**
  * Starts the registry service: `deno task start [--port 8080] [--database FILE] [--base-url URL]`.
  * With `--mongodb URL`, `HEA_MONGODB_URL` or a HEA INI file's `[MongoDB] ConnectionString`, it
- * serves from MongoDB; otherwise from the embedded SQLite store.
+ * serves from MongoDB; otherwise from the embedded SQLite store. With `--amqp URL`, `HEA_AMQP_URL`
+ * or an INI file's `[MessageBroker]` section, it publishes its activity to RabbitMQ.
  *
  * @module
  */
@@ -17,6 +18,7 @@ import {
   serve,
   SqliteDatabase,
 } from "../../mod.ts";
+import { loadBrokerConfig, Publisher } from "../../messaging/mod.ts";
 import { AUTH_USAGE, loadRegistryAuth, type RegistryAuth } from "./auth_config.ts";
 import { addSampleData, createRegistryService } from "./service.ts";
 
@@ -29,6 +31,8 @@ Options:
                      :memory: keeps nothing after a stop)
   --mongodb URL      serve from MongoDB at this connection string instead of the embedded
                      store (default: HEA_MONGODB_URL, else [MongoDB] ConnectionString of --config)
+  --amqp URL         publish activity to the RabbitMQ broker at this URL (default: HEA_AMQP_URL,
+                     else the [MessageBroker] section of --config; none: publish nothing)
   --config FILE      a HEA INI configuration file
   --base-url URL     the URL clients reach the service at (default http://HOST:PORT)
 ${AUTH_USAGE}
@@ -42,6 +46,7 @@ const { values } = parseArgs({
     "base-url": { type: "string" },
     mongodb: { type: "string" },
     config: { type: "string" },
+    amqp: { type: "string" },
     auth: { type: "string" },
     "jwks-url": { type: "string" },
     issuer: { type: "string" },
@@ -93,8 +98,10 @@ try {
 }
 logger.info("Authentication: {summary}", { summary: auth.summary });
 
+const publisher = await openPublisher();
 const router = await createRegistryService({
   database,
+  ...(publisher ? { publisher } : {}),
   ...(auth.authenticate ? { authenticate: auth.authenticate } : {}),
   ...(auth.groups ? { groups: auth.groups } : {}),
   ...(values["base-url"] ? { baseUrl: values["base-url"] } : {}),
@@ -102,8 +109,43 @@ const router = await createRegistryService({
 serve(router.fetch, {
   hostname: values.hostname,
   port,
-  onShutdown: () => database.close(),
+  onShutdown: async () => {
+    const outcome = await publisher?.close({ timeoutMs: 10_000 });
+    if (outcome && !outcome.drained) {
+      logger.warn("Stopped with {pending} messages not confirmed by the broker", {
+        pending: outcome.pending,
+      });
+    }
+    await database.close();
+  },
 });
+
+/**
+ * Starts a publisher when a broker is configured: by --amqp, HEA_AMQP_URL, or a [MessageBroker]
+ * section in the INI file. Without one the registry publishes nothing.
+ */
+async function openPublisher(): Promise<Publisher | undefined> {
+  const iniText = values.config ? await Deno.readTextFile(values.config) : "";
+  const configured = values.amqp !== undefined || Deno.env.get("HEA_AMQP_URL") !== undefined ||
+    /^\s*\[MessageBroker\]/im.test(iniText);
+  if (!configured) {
+    return undefined;
+  }
+
+  const config = await loadBrokerConfig({
+    ...(values.config ? { iniPath: values.config } : {}),
+    env: { ...Deno.env.toObject(), ...(values.amqp ? { HEA_AMQP_URL: values.amqp } : {}) },
+  });
+  if (!config.enabled) {
+    logger.info("The message broker is disabled in the configuration; publishing nothing");
+    return undefined;
+  }
+
+  const publisher = Publisher.fromConfig(config);
+  publisher.start();
+  logger.info("Publishing activity to exchange {exchange}", { exchange: config.exchange });
+  return publisher;
+}
 
 /** Opens MongoDB when a connection string is configured, else the embedded SQLite store. */
 async function openDatabase(): Promise<Database> {

@@ -24,6 +24,7 @@ import {
   Router,
   TypeRegistry,
 } from "../../mod.ts";
+import type { ObjectPublisher } from "../../messaging/mod.ts";
 import { REGISTRY_ACTIONS } from "./actions.ts";
 import { SAMPLE_COMPONENTS, SAMPLE_PROPERTIES } from "./sample_components.ts";
 
@@ -39,6 +40,8 @@ export interface RegistryServiceOptions {
   readonly authenticate?: Authenticator;
   /** Limits on request size, for the router and for the bodies that the collections parse. */
   readonly limits?: RequestLimits;
+  /** Where to publish desktop object actions and changed objects; nothing is published without it. */
+  readonly publisher?: ObjectPublisher;
 }
 
 /** The registry's types. */
@@ -66,6 +69,7 @@ export async function createRegistryService(options: RegistryServiceOptions): Pr
     type: ComponentType,
     registry: REGISTRY_TYPES,
     database: options.database,
+    ...(options.publisher ? { publisher: options.publisher } : {}),
     actions,
     bodyLimits,
     links: {
@@ -95,6 +99,7 @@ export async function createRegistryService(options: RegistryServiceOptions): Pr
     type: PropertyType,
     registry: REGISTRY_TYPES,
     database: options.database,
+    ...(options.publisher ? { publisher: options.publisher } : {}),
     actions,
     bodyLimits,
     links: {
