@@ -30,6 +30,16 @@ export interface GetAllOptions {
   readonly end?: number;
 }
 
+/** Options of {@linkcode Database.update}. */
+export interface UpdateOptions {
+  /**
+   * The `modified` value of the object as the caller read it. When given, the update is applied
+   * only if the stored object still has it, else it fails with `UpdateConflictError`, so that two
+   * concurrent read-modify-write cycles cannot silently lose one of their changes.
+   */
+  readonly expectedModified?: string | null;
+}
+
 /** A collection's settings, as {@linkcode Database.ensureCollection} records them. */
 export interface CollectionSettings {
   /** The type of the collection's objects; stores complete stored documents with it. */
@@ -81,8 +91,15 @@ export interface Database {
    * Returns `false` when there is no such object or the caller may not edit it.
    *
    * @throws {DuplicateNameError} when the new name is taken in a unique-name collection.
+   * @throws {UpdateConflictError} when the object changed since the caller read it, judged by
+   * `options.expectedModified`, or while the store was writing it.
    */
-  update(collection: string, object: DesktopObject, context: PermissionContext): Promise<boolean>;
+  update(
+    collection: string,
+    object: DesktopObject,
+    context: PermissionContext,
+    options?: UpdateOptions,
+  ): Promise<boolean>;
 
   /** Deletes an object if the caller may delete it. Returns `false` when nothing was deleted. */
   delete(collection: string, id: string, context: PermissionContext): Promise<boolean>;

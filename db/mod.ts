@@ -29,3 +29,4 @@ export * from "./mongo_config.ts";
 export * from "./mongo_database.ts";
 export * from "./query_safety.ts";
 export * from "./response_cache.ts";
+export * from "./update_conflict_error.ts";

@@ -43,9 +43,17 @@ import {
   toStoredSort,
 } from "./_mongo_mapping.ts";
 import type { Content, ContentStore } from "./content.ts";
-import type { CollectionSettings, Database, Filter, GetAllOptions } from "./database.ts";
+import type {
+  CollectionSettings,
+  Database,
+  Filter,
+  GetAllOptions,
+  UpdateOptions,
+} from "./database.ts";
 import { DatabaseUnavailableError } from "./database_unavailable_error.ts";
 import { DuplicateNameError } from "./duplicate_name_error.ts";
+import { KeyedMutex } from "./_keyed_mutex.ts";
+import { nextModified, UpdateConflictError } from "./update_conflict_error.ts";
 import { type MongoConfig, redactConnectionString } from "./mongo_config.ts";
 import { isObjectId } from "./object_id.ts";
 import { andFilters, permissionFilter } from "./permission_filter.ts";
@@ -164,6 +172,7 @@ export class MongoDatabase implements Database, ContentStore {
   /** The name of the database that contains the collections. */
   readonly databaseName: string;
 
+  readonly #updates: KeyedMutex = new KeyedMutex();
   readonly #client: MongoClient;
   readonly #db: Db;
   readonly #settings: Map<string, CollectionSettings> = new Map();
@@ -373,40 +382,62 @@ export class MongoDatabase implements Database, ContentStore {
    * @throws {DuplicateNameError} when the new name is taken in a unique-name collection.
    * @throws {DatabaseUnavailableError} when the server cannot be reached.
    */
-  update(collection: string, object: DesktopObject, context: PermissionContext): Promise<boolean> {
+  update(
+    collection: string,
+    object: DesktopObject,
+    context: PermissionContext,
+    options: UpdateOptions = {},
+  ): Promise<boolean> {
     const id = object.id;
     if (typeof id !== "string" || !isObjectId(id)) {
       return Promise.resolve(false);
     }
 
-    return this.#run(async () => {
-      const objectId = new ObjectId(id);
-      const permission = await this.#permissionQuery(collection, context, PUTTER_PERMISSIONS);
-      const query = andFilters({ _id: objectId }, permission.filter);
-      const current = await this.#db.collection(collection).findOne(query);
-      if (!current) {
-        return false;
-      }
-      const currentObject = fromStoredDocument(current);
-      if (!this.#permits(collection, currentObject, context, PUTTER_PERMISSIONS)) {
-        return false;
-      }
+    // NOTE: FerretDB v1 does not apply replaceOne's filter and write atomically, so two processes
+    // updating one object at once can still lose a change there; real MongoDB applies the
+    // compare-and-set below atomically. Within this process the mutex serializes the updates.
+    return this.#updates.run(`${collection}/${id}`, () =>
+      this.#run(async () => {
+        const objectId = new ObjectId(id);
+        const permission = await this.#permissionQuery(collection, context, PUTTER_PERMISSIONS);
+        const query = andFilters({ _id: objectId }, permission.filter);
+        const current = await this.#db.collection(collection).findOne(query);
+        if (!current) {
+          return false;
+        }
+        const currentObject = fromStoredDocument(current);
+        if (!this.#permits(collection, currentObject, context, PUTTER_PERMISSIONS)) {
+          return false;
+        }
 
-      const stored: DesktopObject = {
-        ...object,
-        id,
-        instance_id: `${object.type}^${id}`,
-        created: currentObject.created ?? null,
-        modified: new Date().toISOString(),
-      };
-      try {
-        const result = await this.#db.collection(collection)
-          .replaceOne(query, toStoredDocument(stored, objectId));
-        return result.matchedCount === 1;
-      } catch (error) {
-        throw duplicateNameOr(error, collection, object.name);
-      }
-    });
+        if (
+          options.expectedModified !== undefined &&
+          (currentObject.modified ?? null) !== options.expectedModified
+        ) {
+          throw new UpdateConflictError(collection, id);
+        }
+
+        const stored: DesktopObject = {
+          ...object,
+          id,
+          instance_id: `${object.type}^${id}`,
+          created: currentObject.created ?? null,
+          modified: nextModified(currentObject.modified),
+        };
+        // Replacing only while `modified` is still the value just read makes the write a
+        // compare-and-set: a concurrent update in between makes it match nothing.
+        const unchanged = andFilters(query, { modified: current.modified ?? null });
+        try {
+          const result = await this.#db.collection(collection)
+            .replaceOne(unchanged, toStoredDocument(stored, objectId));
+          if (result.matchedCount !== 1) {
+            throw new UpdateConflictError(collection, id);
+          }
+          return true;
+        } catch (error) {
+          throw duplicateNameOr(error, collection, object.name);
+        }
+      }));
   }
 
   /**

@@ -8,7 +8,7 @@
 import { LRUCache } from "lru-cache";
 import type { DesktopObject, PermissionContext } from "../objects/mod.ts";
 import type { Content, ContentStore } from "./content.ts";
-import type { CollectionSettings, Database, GetAllOptions } from "./database.ts";
+import type { CollectionSettings, Database, GetAllOptions, UpdateOptions } from "./database.ts";
 
 /** Options of {@linkcode CachingDatabase}. */
 export interface ResponseCacheOptions {
@@ -190,9 +190,10 @@ export class CachingDatabase implements Database, ContentStore {
     collection: string,
     object: DesktopObject,
     context: PermissionContext,
+    options?: UpdateOptions,
   ): Promise<boolean> {
     try {
-      return await this.inner.update(collection, object, context);
+      return await this.inner.update(collection, object, context, options);
     } finally {
       this.#invalidate(collection);
     }

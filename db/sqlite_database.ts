@@ -18,7 +18,14 @@ import {
   PUTTER_PERMISSIONS,
 } from "../objects/mod.ts";
 import type { Content, ContentStore } from "./content.ts";
-import type { CollectionSettings, Database, GetAllOptions, SortKey } from "./database.ts";
+import type {
+  CollectionSettings,
+  Database,
+  GetAllOptions,
+  SortKey,
+  UpdateOptions,
+} from "./database.ts";
+import { nextModified, UpdateConflictError } from "./update_conflict_error.ts";
 import { DuplicateNameError } from "./duplicate_name_error.ts";
 import { isObjectId } from "./object_id.ts";
 import { SqliteContentTable } from "./sqlite_content.ts";
@@ -232,7 +239,12 @@ export class SqliteDatabase implements Database, ContentStore {
   }
 
   /** Replaces the object if the caller may edit it, keeping `created` and stamping `modified`. */
-  update(collection: string, object: DesktopObject, context: PermissionContext): Promise<boolean> {
+  update(
+    collection: string,
+    object: DesktopObject,
+    context: PermissionContext,
+    options: UpdateOptions = {},
+  ): Promise<boolean> {
     const id = object.id;
     if (id === null || !isObjectId(id)) {
       return Promise.resolve(false);
@@ -246,11 +258,17 @@ export class SqliteDatabase implements Database, ContentStore {
           if (!current) {
             return;
           }
+          if (
+            options.expectedModified !== undefined &&
+            (current.modified ?? null) !== options.expectedModified
+          ) {
+            throw new UpdateConflictError(collection, id);
+          }
           const stored: DesktopObject = {
             ...object,
             instance_id: `${object.type}^${id}`,
             created: current.created,
-            modified: new Date().toISOString(),
+            modified: nextModified(current.modified),
           };
           this.#write(collection, stored, "replace");
           updated = true;

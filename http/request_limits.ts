@@ -169,7 +169,10 @@ export function checkRequestLimits(request: Request, limits: RequestLimits = {})
  * ```
  */
 export function limitRequestBody(request: Request, maxBytes: number): Request {
-  if (request.body === null || request.headers.has("content-length")) {
+  if (
+    request.body === null || request.headers.has("content-length") ||
+    !BODY_METHODS.has(request.method)
+  ) {
     return request;
   }
 
@@ -195,6 +198,12 @@ export function limitRequestBody(request: Request, maxBytes: number): Request {
     body: limited,
   });
 }
+
+/**
+ * The methods whose requests may carry a body that a handler reads. A copy of a request with any
+ * other method and a body cannot be made (GET, HEAD) or would never be read.
+ */
+const BODY_METHODS: ReadonlySet<string> = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 /** Counts each header as it travels on HTTP/1.1: name, `: `, value and CRLF. */
 function headerSize(headers: Headers): number {

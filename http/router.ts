@@ -154,7 +154,8 @@ export class Router {
 
   async #dispatch(request: Request, requestId: string): Promise<Response> {
     const url = new URL(request.url);
-    const method = request.method.toUpperCase();
+    // Method names are case-sensitive (RFC 9110), so `get` is not GET and gets a 405.
+    const method = request.method;
     const matches = this.#routes
       .map((route) => ({ route, match: route.pattern.exec({ pathname: url.pathname }) }))
       .filter((candidate) => candidate.match !== null);

@@ -125,3 +125,21 @@ Deno.test("Router copies immutable responses to add the request id", async () =>
   assert.equal(response.status, 302);
   assert.ok(response.headers.get("x-request-id"));
 });
+
+Deno.test("Router answers 405 to lower-case and unknown methods over HTTP", async () => {
+  const router = new Router().get("/items", () => ok("x"));
+  const { serve } = await import("./serve.ts");
+  const server = serve(router.fetch, { port: 0, handleSignals: false });
+  try {
+    for (const method of ["get", "TRACE", "BREW"]) {
+      const connection = await Deno.connect({ hostname: "127.0.0.1", port: server.port });
+      await connection.write(
+        new TextEncoder().encode(`${method} /items HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`),
+      );
+      const reply = await new Response(connection.readable).text();
+      assert.match(reply, /^HTTP\/1\.1 405 /, method);
+    }
+  } finally {
+    await server.shutdown();
+  }
+});
