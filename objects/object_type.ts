@@ -94,6 +94,8 @@ export interface ObjectTypeOptions {
   readonly superAdminDefaultPermissions?: readonly Permission[];
   /** Permissions granted from the object's content, for types with `dynamic_permission_supported`. */
   readonly dynamicPermission?: DynamicPermission;
+  /** Derives attributes from others after input is parsed, such as a share's basis from its group. */
+  readonly normalize?: (object: HeaObject, input: Readonly<Record<string, unknown>>) => void;
 }
 
 /** A registered object type: its name, attributes and permission rules. */
@@ -114,6 +116,8 @@ export interface ObjectType {
   readonly superAdminDefaultPermissions: readonly Permission[];
   /** Permissions granted from the object's content. */
   readonly dynamicPermission?: DynamicPermission;
+  /** Derives attributes from others after input is parsed. */
+  readonly normalize?: (object: HeaObject, input: Readonly<Record<string, unknown>>) => void;
 }
 
 /** The type name of shares. */
@@ -158,6 +162,7 @@ export function defineObjectType(options: ObjectTypeOptions): ObjectType {
     ...(options.supertype ? { supertype: options.supertype } : {}),
     ...(options.mimeType ? { mimeType: options.mimeType } : {}),
     superAdminDefaultPermissions: Object.freeze([...(options.superAdminDefaultPermissions ?? [])]),
+    ...(options.normalize ? { normalize: options.normalize } : {}),
   });
 }
 
@@ -196,6 +201,7 @@ export function defineDesktopObjectType(options: ObjectTypeOptions): ObjectType 
     ...(options.mimeType ? { mimeType: options.mimeType } : {}),
     superAdminDefaultPermissions: Object.freeze([...(options.superAdminDefaultPermissions ?? [])]),
     ...(options.dynamicPermission ? { dynamicPermission: options.dynamicPermission } : {}),
+    ...(options.normalize ? { normalize: options.normalize } : {}),
   });
 }
 
@@ -221,6 +227,7 @@ export const ShareType: ObjectType = defineObjectType({
     basis: attribute.string({ default: "USER", nullable: false, values: SHARE_BASIS_VALUES }),
     invite: attribute.object(INVITE_TYPE_NAME),
   },
+  normalize: basisFromGroup,
 });
 
 /**
@@ -244,6 +251,7 @@ export const InviteType: ObjectType = defineObjectType({
     basis: attribute.string({ default: "USER", nullable: false, values: SHARE_BASIS_VALUES }),
     accepted: attribute.boolean(),
   },
+  normalize: basisFromGroup,
 });
 
 function desktopObjectAttributes(): Record<string, Attribute> {
@@ -277,5 +285,12 @@ function checkTypeName(name: string): void {
     throw new TypeError(
       `Invalid type name "${name}": use a dotted module path and class name such as heaobject.registry.Component`,
     );
+  }
+}
+
+/** Makes a share or invitation that names a group and no basis a group share, as HEA does. */
+function basisFromGroup(object: HeaObject, input: Readonly<Record<string, unknown>>): void {
+  if ((input.basis === undefined || input.basis === null) && object.group !== NONE_USER) {
+    object.basis = "GROUP";
   }
 }

@@ -187,6 +187,7 @@ function parseMember(
   expected: ObjectType,
   options: ParseOptions,
   path: string,
+  existingMember?: HeaObject,
 ): HeaObject {
   if (!isPlainRecord(input)) {
     throw new InvalidObjectError(
@@ -197,7 +198,9 @@ function parseMember(
 
   const type = resolveType(input, expected, options.registry, path);
   const object: HeaObject = { type: type.name };
-  const existing = path === "" ? options.existing : undefined;
+  // Nested objects of an update merge with the stored object at the same place, so a form that
+  // shows some attributes of each list element keeps the others.
+  const existing = path === "" ? options.existing : existingMember;
 
   for (const [name, descriptor] of Object.entries(type.attributes)) {
     const fieldPath = path ? `${path}.${name}` : name;
@@ -209,7 +212,7 @@ function parseMember(
         ? structuredClone(existing[name])
         : defaultValue(descriptor);
     } else if (Object.hasOwn(input, name) && input[name] !== undefined) {
-      object[name] = convertValue(input[name], descriptor, options, fieldPath);
+      object[name] = convertValue(input[name], descriptor, options, fieldPath, existing?.[name]);
     } else if (existing && name in existing) {
       object[name] = structuredClone(existing[name]);
     } else {
@@ -217,7 +220,8 @@ function parseMember(
     }
   }
 
-  if (type.isDesktopObject && !existing) {
+  type.normalize?.(object, input);
+  if (type.isDesktopObject && path === "" && !options.existing) {
     // The attribute is read-only, so new objects take the type\'s defaults whatever the input contains.
     object.super_admin_default_permissions = [...type.superAdminDefaultPermissions];
   }
@@ -268,6 +272,7 @@ function convertValue(
   descriptor: Attribute,
   options: ParseOptions,
   path: string,
+  existingValue?: unknown,
 ): unknown {
   if (value === null || (value === "" && descriptor.kind !== "string" && isNullable(descriptor))) {
     if (isNullable(descriptor)) {
@@ -299,11 +304,24 @@ function convertValue(
     case "permissions":
       return convertPermissions(value, path);
     case "object":
-      return parseMember(value, memberTypeOf(descriptor, options, path), options, path);
-    case "objects":
-      return toList(value).map((element, index) =>
-        parseMember(element, memberTypeOf(descriptor, options, path), options, `${path}[${index}]`)
+      return parseMember(
+        value,
+        memberTypeOf(descriptor, options, path),
+        options,
+        path,
+        isPlainRecord(existingValue) ? existingValue as HeaObject : undefined,
       );
+    case "objects":
+      return toList(value).map((element, index) => {
+        const stored = Array.isArray(existingValue) ? existingValue[index] : undefined;
+        return parseMember(
+          element,
+          memberTypeOf(descriptor, options, path),
+          options,
+          `${path}[${index}]`,
+          isPlainRecord(stored) ? stored as HeaObject : undefined,
+        );
+      });
     case "json":
       return structuredClone(value);
   }

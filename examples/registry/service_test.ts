@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { type Caller, type DesktopObject, parseObject, SqliteDatabase } from "../../mod.ts";
 import { startTestServer, type TestServer } from "../../testing/mod.ts";
 import { createRegistryService, REGISTRY_TYPES } from "./service.ts";
-import { ComponentType } from "../../objects/mod.ts";
+import { AdminPermissionContext, ComponentType } from "../../objects/mod.ts";
 
 const CJ = "application/vnd.collection+json";
 const GROUPS: Record<string, string[]> = {
@@ -674,4 +674,34 @@ Deno.test("unknown paths get 404 and every response a request id", async () => {
 
   assert.equal(await status(response), 404);
   assert.equal(response.headers.get("x-request-id"), "abc-123");
+});
+
+Deno.test("PUT of the returned properties form changes nothing", async () => {
+  await using fixture = await startRegistry();
+  const { server, sharedId, database } = fixture;
+  const admin = new AdminPermissionContext();
+  const before = await database.get("components", sharedId, admin);
+  assert.ok(before);
+  (before.resources as Record<string, unknown>[])[0]!.default_shares = [share("bob", ["VIEWER"])];
+  await database.update("components", before, admin);
+  const stored = await database.get("components", sharedId, admin);
+
+  const response = await send(server, "GET", `/components/${sharedId}`, "alice", {
+    headers: { accept: CJ },
+  });
+  const [document] = await response.json();
+  const rows = document.collection.template.data as Record<string, unknown>[];
+  const submission = {
+    template: {
+      data: rows.map(({ name, value, section, index }) => ({ name, value, section, index })),
+    },
+  };
+  const put = await send(server, "PUT", `/components/${sharedId}`, "alice", {
+    body: JSON.stringify(submission),
+    headers: { "content-type": CJ },
+  });
+  assert.equal(await status(put), 204);
+
+  const after = await database.get("components", sharedId, admin);
+  assert.deepEqual({ ...after, modified: null }, { ...stored, modified: null });
 });
