@@ -38,6 +38,10 @@ export interface AttributeOptions {
   readonly values?: readonly string[];
   /** Another attribute whose value this one takes while it is `null`. */
   readonly defaultFrom?: string;
+  /** Whether a string value must contain more than white space. */
+  readonly nonBlank?: boolean;
+  /** A format that string values must have: `url` for an absolute http or https URL. */
+  readonly format?: "url";
 }
 
 /** A complete attribute descriptor, as object types store it. */

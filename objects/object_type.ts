@@ -262,7 +262,7 @@ function desktopObjectAttributes(): Record<string, Attribute> {
     display_name: attribute.string({ nullable: true }),
     description: attribute.string(),
     description_mime_type: attribute.string(),
-    owner: attribute.string({ default: NONE_USER, nullable: false }),
+    owner: attribute.string({ default: NONE_USER, nullable: false, nonBlank: true }),
     user_shares: attribute.objects(SHARE_TYPE_NAME, { requiresSharer: true }),
     group_shares: attribute.objects(SHARE_TYPE_NAME, { requiresSharer: true }),
     shares: attribute.objects(SHARE_TYPE_NAME, { readOnly: true }),

@@ -63,8 +63,8 @@ export const ComponentType: ObjectType = defineDesktopObjectType({
   name: "heaobject.registry.Component",
   displayName: "Registry Component",
   attributes: {
-    base_url: attribute.string({ prompt: "Base URL" }),
-    external_base_url: attribute.string({ prompt: "External base URL" }),
+    base_url: attribute.string({ prompt: "Base URL", format: "url" }),
+    external_base_url: attribute.string({ prompt: "External base URL", format: "url" }),
     resources: attribute.objects("heaobject.registry.Resource"),
   },
   superAdminDefaultPermissions: ["VIEWER", "EDITOR"],

@@ -334,8 +334,26 @@ function convertString(value: unknown, descriptor: Attribute, path: string): str
   if (descriptor.values && !descriptor.values.includes(value)) {
     throw new InvalidObjectError(path, `must be one of ${descriptor.values.join(", ")}`);
   }
+  if (descriptor.nonBlank && value.trim() === "") {
+    throw new InvalidObjectError(path, "must not be empty; give a value");
+  }
+  if (descriptor.format === "url" && !isWebUrl(value)) {
+    throw new InvalidObjectError(
+      path,
+      "must be an absolute http or https URL such as https://hea.example.org/api",
+    );
+  }
 
   return value;
+}
+
+function isWebUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === "http:" || url.protocol === "https:";
+  } catch {
+    return false;
+  }
 }
 
 function convertBoolean(value: unknown, descriptor: Attribute, path: string): boolean {
@@ -364,13 +382,17 @@ function convertNumber(value: unknown, descriptor: Attribute, path: string): num
   return number;
 }
 
-/** A date and time without `Z` or an offset, which JavaScript would read in the server's time zone. */
-const NAIVE_DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
+/**
+ * ISO 8601 dates and times as RFC 3339 profiles them: a date, or a date and time with optional
+ * seconds, fraction and offset. `Date.parse` alone also takes other forms and rolls invalid days
+ * over (February 30 becomes March 1), so input must match this first.
+ */
+const ISO_DATETIME =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?([Zz]|[+-]\d{2}:?\d{2})?)?$/;
 
 function convertDatetime(value: unknown, descriptor: Attribute, path: string): string {
-  // HEA stores times in UTC, so a time without an offset is read as UTC on every server.
-  const text = typeof value === "string" && NAIVE_DATETIME.test(value) ? `${value}Z` : value;
-  const time = typeof text === "string" ? Date.parse(text) : Number.NaN;
+  const match = typeof value === "string" ? ISO_DATETIME.exec(value) : null;
+  const time = match ? parseIsoDatetime(value as string, match) : Number.NaN;
   if (Number.isNaN(time)) {
     throw new InvalidObjectError(
       path,
@@ -381,6 +403,21 @@ function convertDatetime(value: unknown, descriptor: Attribute, path: string): s
   }
 
   return new Date(time).toISOString();
+}
+
+/** Returns the time of a matched ISO 8601 string, or NaN for a day or time that does not exist. */
+function parseIsoDatetime(text: string, match: RegExpExecArray): number {
+  const [, year, month, day, hour = "00", minute = "00", second = "00", offset] = match;
+  const calendar = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
+  const validDate = calendar.getUTCFullYear() === Number(year) &&
+    calendar.getUTCMonth() === Number(month) - 1 && calendar.getUTCDate() === Number(day);
+  if (!validDate || Number(hour) > 23 || Number(minute) > 59 || Number(second) > 59) {
+    return Number.NaN;
+  }
+
+  // HEA stores times in UTC, so a time without an offset is read as UTC on every server.
+  const normalized = text.replace(" ", "T");
+  return Date.parse(offset === undefined && match[4] !== undefined ? `${normalized}Z` : normalized);
 }
 
 function convertPermissions(value: unknown, path: string): Permission[] {

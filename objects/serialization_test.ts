@@ -710,3 +710,60 @@ Deno.test("newObject gives super admins nothing by default", () => {
 
   assert.deepEqual(newObject(Plain).super_admin_default_permissions, []);
 });
+
+Deno.test("parseObject accepts only ISO 8601 dates that exist", () => {
+  const accepted: [string, string][] = [
+    ["2024-01-31T12:00:00Z", "2024-01-31T12:00:00.000Z"],
+    ["2024-01-31T12:00:00+02:00", "2024-01-31T10:00:00.000Z"],
+    ["2024-01-31T12:00", "2024-01-31T12:00:00.000Z"],
+    ["2024-02-29", "2024-02-29T00:00:00.000Z"],
+  ];
+  for (const [input, stored] of accepted) {
+    assert.equal(parseNote({ type: "example.Note", due: input }).due, stored, input);
+  }
+
+  for (
+    const input of [
+      "2024-02-30T00:00:00Z",
+      "2023-02-29",
+      "1",
+      "Tue March 5 2024",
+      "2024-01-31T24:00:00Z",
+      "+275760-09-13T00:00:00Z",
+    ]
+  ) {
+    assert.throws(
+      () => parseNote({ type: "example.Note", due: input }),
+      (error: unknown) => error instanceof InvalidObjectError && error.field === "due",
+      input,
+    );
+  }
+});
+
+Deno.test("parseObject rejects a blank owner", () => {
+  for (const owner of ["", "   "]) {
+    assert.throws(
+      () => parseNote({ type: "example.Note", owner }),
+      (error: unknown) => error instanceof InvalidObjectError && error.field === "owner",
+      JSON.stringify(owner),
+    );
+  }
+});
+
+Deno.test("parseObject accepts only web URLs in URL attributes", () => {
+  const component = (url: string) =>
+    parseObject({ type: ComponentType.name, external_base_url: url }, ComponentType, { registry });
+
+  assert.equal(
+    component("https://hea.example.org/api").external_base_url,
+    "https://hea.example.org/api",
+  );
+  for (const url of ["javascript:alert(1)//", "data:text/html,x", "not a url", "/relative"]) {
+    assert.throws(
+      () => component(url),
+      (error: unknown) =>
+        error instanceof InvalidObjectError && error.field === "external_base_url",
+      url,
+    );
+  }
+});

@@ -50,8 +50,8 @@ const component = fc.record({
   name: text,
   display_name: text,
   description: nullableText,
-  base_url: nullableText,
-  external_base_url: nullableText,
+  base_url: fc.option(fc.webUrl(), { nil: null }),
+  external_base_url: fc.option(fc.webUrl(), { nil: null }),
   resources: fc.array(resource, { maxLength: 4 }),
 });
 
