@@ -14,6 +14,7 @@ import {
 } from "../representors/mod.ts";
 import { getLogger } from "@logtape/logtape";
 import type { CollectionOptions } from "./collection_options.ts";
+import { isObjectId } from "../db/mod.ts";
 import { HttpError } from "./http_error.ts";
 import type { RequestContext } from "./request_context.ts";
 import { NO_CACHE_HEADERS } from "./responses.ts";
@@ -56,7 +57,8 @@ export function runTimeDocument(
   includeData = true,
 ): RunTimeDocument {
   return {
-    href: context.url.href,
+    // The request as the client addressed it, so the document's links share one base URL.
+    href: `${context.baseUrl}${context.url.pathname}${context.url.search}`,
     actions: attachActions(options, links, context.baseUrl),
     items,
     parameters: context.params,
@@ -123,6 +125,9 @@ export function documentResponse(
 
   const chunks = representor.render(document);
   const encoder = new TextEncoder();
+  // A client that disconnects, or a HEAD request, cancels the stream while a pull may be under way;
+  // what the pull then fails with is not an error of the request.
+  let cancelled = false;
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
@@ -140,6 +145,9 @@ export function documentResponse(
         }
         controller.enqueue(encoder.encode(buffered));
       } catch (error) {
+        if (cancelled) {
+          return;
+        }
         logger.error("Request {requestId} failed while streaming its response: {error}", {
           requestId: context.requestId,
           error,
@@ -148,6 +156,7 @@ export function documentResponse(
       }
     },
     async cancel() {
+      cancelled = true;
       await chunks.return(undefined);
     },
   });
@@ -174,6 +183,9 @@ function notAcceptableError(): HttpError {
 }
 
 /** Returns the message for an object the caller cannot see or that does not exist. */
-export function notFoundError(options: CollectionOptions, key: string): HttpError {
-  return new HttpError(404, `${options.type.displayName} ${key} not found`);
+export function notFoundError(options: CollectionOptions, id: string): HttpError {
+  // An id the store could have issued is shown as it is; anything else is quoted and escaped, so
+  // control characters from the URL cannot reach a client or a log unescaped.
+  const shown = isObjectId(id) ? id : JSON.stringify(id);
+  return new HttpError(404, `${options.type.displayName} ${shown} not found`);
 }

@@ -5,6 +5,7 @@
  */
 
 import { NONE_USER } from "../objects/mod.ts";
+import { HttpError } from "./http_error.ts";
 
 /** The sender of a request. */
 export interface Caller {
@@ -32,6 +33,8 @@ const CLAIM_HEADER_PREFIX = "oidc_claim_";
  * only behind a gateway that strips these headers from client requests, because anyone who reaches
  * the service directly can set them.
  *
+ * @throws {HttpError} with status 400 when `OIDC_CLAIM_sub` is given more than once.
+ *
  * @example
  * ```ts
  * import { gatewayAuthenticator } from "@hea/server/http";
@@ -54,6 +57,11 @@ export function gatewayAuthenticator(request: Request): Caller {
   }
 
   const sub = claims.sub?.trim() || NONE_USER;
+  // Headers joins repeated fields with ", ", and no user id contains that, so a comma means the
+  // request named two callers.
+  if (sub.includes(", ")) {
+    throw new HttpError(400, "Invalid header OIDC_CLAIM_sub: give it once");
+  }
   const authorization = request.headers.get("authorization");
   const token = authorization?.match(/^Bearer\s+(\S+)$/i)?.[1] ??
     new URL(request.url).searchParams.get("access_token") ?? undefined;

@@ -50,7 +50,10 @@ export interface CollectionOptions {
    * The store must implement `ContentStore`. Defaults to `false`.
    */
   readonly content?: boolean;
-  /** The largest content a PUT accepts, in bytes. Defaults to 1 GiB. */
+  /**
+   * The largest content a PUT accepts, in bytes. Defaults to 1 GiB, but the router's
+   * `maxBodyBytes` (1 MiB unless the service raises it) applies first.
+   */
   readonly maxContentBytes?: number;
   /**
    * Where to announce changes. When set, POST, PUT and DELETE publish their desktop object action

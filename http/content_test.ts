@@ -171,3 +171,32 @@ for (const store of STORES) {
     },
   });
 }
+
+Deno.test("content is served so that browsers do not render it", async () => {
+  const { server, id } = await startContentService(new SqliteDatabase());
+  try {
+    const url = `${server.url}/documents/${id}/content`;
+    const stored = await fetch(url, {
+      method: "PUT",
+      headers: { OIDC_CLAIM_sub: "alice", "content-type": "text/html" },
+      body: "<script>alert(1)</script>",
+    });
+    assert.equal(stored.status, 204);
+    const invalidType = await fetch(url, {
+      method: "PUT",
+      headers: { OIDC_CLAIM_sub: "alice", "content-type": 'a"b' },
+      body: "x",
+    });
+    assert.equal(invalidType.status, 400);
+    await invalidType.body?.cancel();
+
+    const read = await fetch(url, { headers: { OIDC_CLAIM_sub: "bob" } });
+    await read.body?.cancel();
+    assert.equal(read.headers.get("content-type"), "text/html");
+    assert.equal(read.headers.get("x-content-type-options"), "nosniff");
+    assert.equal(read.headers.get("content-disposition"), "attachment");
+    assert.equal(read.headers.get("content-security-policy"), "sandbox");
+  } finally {
+    await server.close();
+  }
+});

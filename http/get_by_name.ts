@@ -9,9 +9,9 @@ import {
   checkAcceptable,
   documentItem,
   documentResponse,
-  notFoundError,
   runTimeDocument,
 } from "./_document_response.ts";
+import { HttpError } from "./http_error.ts";
 import type { Handler } from "./router.ts";
 
 /**
@@ -41,7 +41,10 @@ export function getByName(options: CollectionOptions): Handler {
 
     const object = await options.database.getByName(options.collection, name, context.permissions);
     if (!object) {
-      throw notFoundError(options, `named ${JSON.stringify(name)}`);
+      throw new HttpError(
+        404,
+        `${options.type.displayName} named ${JSON.stringify(name)} not found`,
+      );
     }
 
     const item = documentItem(object, options, context.permissions);

@@ -66,8 +66,13 @@ export function getContent(options: CollectionOptions): Handler {
         : notFoundError(options, id);
     }
 
+    // Content comes from users: a browser must neither guess another type nor render it as a page
+    // of this service, where a script in it would run with the service's origin.
     const headers: Record<string, string> = {
       "content-type": content.contentType,
+      "x-content-type-options": "nosniff",
+      "content-disposition": "attachment",
+      "content-security-policy": "sandbox",
       ...NO_CACHE_HEADERS,
     };
     if (content.length !== undefined) {

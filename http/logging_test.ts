@@ -41,3 +41,37 @@ Deno.test("service logs its start, stop and failures with the request id", async
     await reset();
   }
 });
+
+Deno.test("HEAD of a document logs no error", async () => {
+  const { SqliteDatabase } = await import("../db/mod.ts");
+  const { PropertyType, TypeRegistry } = await import("../objects/mod.ts");
+  const { mountCollection } = await import("./collection_routes.ts");
+  const records: LogRecord[] = [];
+  await configure({
+    sinks: { memory: (record) => records.push(record) },
+    loggers: [
+      { category: ["hea"], lowestLevel: "debug", sinks: ["memory"] },
+      { category: ["logtape", "meta"], lowestLevel: "warning", sinks: [] },
+    ],
+    reset: true,
+  });
+  const database = new SqliteDatabase();
+  try {
+    const router = await mountCollection(new Router(), {
+      collection: "properties",
+      type: PropertyType,
+      registry: new TypeRegistry([PropertyType]),
+      database,
+    });
+    const server = serve(router.fetch, { port: 0, handleSignals: false });
+    const response = await fetch(`${server.url}/properties`, { method: "HEAD" });
+    await response.body?.cancel();
+    await server.shutdown();
+
+    assert.equal(response.status, 200);
+    assert.deepEqual(records.filter((record) => record.level === "error"), []);
+  } finally {
+    await reset();
+    await database.close();
+  }
+});

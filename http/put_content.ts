@@ -13,7 +13,14 @@ import { HttpError } from "./http_error.ts";
 import { noContent } from "./responses.ts";
 import type { Handler } from "./router.ts";
 
-/** The largest content a PUT accepts by default: 1 GiB. */
+/** A media type with optional parameters, as RFC 9110 defines it. */
+const MEDIA_TYPE =
+  /^[A-Za-z0-9!#$&^_.+-]+\/[A-Za-z0-9!#$&^_.+-]+(\s*;\s*[A-Za-z0-9!#$&^_.+-]+=("[^"\\]*"|[A-Za-z0-9!#$&^_.+-]+))*$/;
+
+/**
+ * The largest content a PUT accepts by default: 1 GiB. The router's `maxBodyBytes` (1 MiB unless a
+ * service raises it) applies first.
+ */
 export const DEFAULT_MAX_CONTENT_BYTES: number = 1024 * 1024 * 1024;
 
 /**
@@ -70,6 +77,12 @@ export function putContent(
     }
 
     const contentType = request.headers.get("content-type") ?? "application/octet-stream";
+    if (!MEDIA_TYPE.test(contentType)) {
+      throw new HttpError(
+        400,
+        "Invalid Content-Type: use a media type such as text/plain or application/octet-stream",
+      );
+    }
     const body = request.body.pipeThrough(limitBytes(maxBytes));
     if (!(await store.putContent(options.collection, id, body, contentType, context.permissions))) {
       throw notFoundError(options, id);

@@ -80,8 +80,12 @@ export class Router {
    * Creates a router with options for authentication, groups, base URLs and request limits.
    *
    * @throws {RangeError} when a request limit is not a positive integer.
+   * @throws {TypeError} when the base URL is not an absolute http or https URL.
    */
   constructor(options: RouterOptions = {}) {
+    if (options.baseUrl !== undefined) {
+      checkBaseUrl(options.baseUrl);
+    }
     this.#options = options;
     this.#limits = resolveRequestLimits(options.limits);
     this.fetch = this.fetch.bind(this);
@@ -204,6 +208,22 @@ export class Router {
         baseUrl: this.#options.baseUrl,
       }),
     };
+  }
+}
+
+function checkBaseUrl(baseUrl: string): void {
+  let protocol = "";
+  try {
+    protocol = new URL(baseUrl).protocol;
+  } catch {
+    // Reported below with the value and the fix.
+  }
+  if (protocol !== "http:" && protocol !== "https:") {
+    throw new TypeError(
+      `Invalid base URL ${
+        JSON.stringify(baseUrl)
+      }: use an absolute http or https URL such as https://hea.example.org`,
+    );
   }
 }
 

@@ -134,7 +134,9 @@ Deno.test("Router answers 405 to lower-case and unknown methods over HTTP", asyn
     for (const method of ["get", "TRACE", "BREW"]) {
       const connection = await Deno.connect({ hostname: "127.0.0.1", port: server.port });
       await connection.write(
-        new TextEncoder().encode(`${method} /items HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`),
+        new TextEncoder().encode(
+          `${method} /items HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`,
+        ),
       );
       const reply = await new Response(connection.readable).text();
       assert.match(reply, /^HTTP\/1\.1 405 /, method);
@@ -142,4 +144,35 @@ Deno.test("Router answers 405 to lower-case and unknown methods over HTTP", asyn
   } finally {
     await server.shutdown();
   }
+});
+
+Deno.test("Router rejects two callers in OIDC_CLAIM_sub", async () => {
+  const router = new Router().get("/", (_request, context) => ok(context.caller.sub));
+  const headers = new Headers();
+  headers.append("OIDC_CLAIM_sub", "alice");
+  headers.append("OIDC_CLAIM_sub", "bob");
+
+  const response = await router.fetch(request("/", { headers }));
+
+  assert.equal(response.status, 400);
+  assert.match(await response.text(), /OIDC_CLAIM_sub/);
+});
+
+Deno.test("not-found messages quote ids from the URL", async () => {
+  const { SqliteDatabase } = await import("../db/mod.ts");
+  const { PropertyType, TypeRegistry } = await import("../objects/mod.ts");
+  const { mountCollection } = await import("./collection_routes.ts");
+  const database = new SqliteDatabase();
+  const router = await mountCollection(new Router(), {
+    collection: "properties",
+    type: PropertyType,
+    registry: new TypeRegistry([PropertyType]),
+    database,
+  });
+
+  const response = await router.fetch(request("/properties/a%00b%0Ac"));
+
+  assert.equal(response.status, 404);
+  assert.equal(await response.text(), 'Property "a\\u0000b\\nc" not found');
+  await database.close();
 });

@@ -4,6 +4,12 @@
  * @module
  */
 
+/**
+ * The owner of the samples: a system user that no request acts as. Requests without a caller act
+ * as `system|none`, so samples it owned would be writable by anyone who sends no identity.
+ */
+const SAMPLE_OWNER = "system|source";
+
 /** Components of a small HEA deployment, readable by everyone. */
 export const SAMPLE_COMPONENTS: readonly Record<string, unknown>[] = [
   component("heaserver-folders", "http://localhost:8086", [
@@ -25,7 +31,7 @@ export const SAMPLE_PROPERTIES: readonly Record<string, unknown>[] = [
     name: "HEA_ENVIRONMENT",
     display_name: "Environment",
     value: "development",
-    owner: "system|none",
+    owner: SAMPLE_OWNER,
     user_shares: [everyoneMayView()],
   },
 ];
@@ -41,7 +47,7 @@ function component(
     display_name: name,
     base_url: baseUrl,
     external_base_url: baseUrl,
-    owner: "system|none",
+    owner: SAMPLE_OWNER,
     resources,
     user_shares: [everyoneMayView()],
   };
