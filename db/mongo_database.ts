@@ -28,6 +28,7 @@ import {
   DELETER_PERMISSIONS,
   type DesktopObject,
   GETTER_PERMISSIONS,
+  InvalidObjectError,
   NONE_USER,
   type ObjectType,
   type Permission,
@@ -996,6 +997,25 @@ function isIndexConflictError(error: unknown): boolean {
   return error instanceof MongoServerError && (error.code === 85 || error.code === 86);
 }
 
+/**
+ * Turns a write error into the error to report: a taken name into {@linkcode DuplicateNameError},
+ * and a value the server refuses to store (BadValue, such as FerretDB v1's nested lists) into an
+ * {@linkcode InvalidObjectError}, because the client sent it; other errors stay as they are. The
+ * server's message is not repeated, since it quotes the value.
+ */
 function duplicateNameOr(error: unknown, collection: string, name: unknown): unknown {
-  return isDuplicateKeyError(error) ? new DuplicateNameError(collection, String(name)) : error;
+  if (isDuplicateKeyError(error)) {
+    return new DuplicateNameError(collection, String(name));
+  }
+  if (error instanceof MongoServerError && error.code === BAD_VALUE_CODE) {
+    return new InvalidObjectError(
+      "(body)",
+      "contains a value this database cannot store, such as a list inside a list; change it",
+    );
+  }
+
+  return error;
 }
+
+/** The server error code for a document or value that the server refuses. */
+const BAD_VALUE_CODE = 2;

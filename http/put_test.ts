@@ -114,3 +114,45 @@ for (const store of STORES) {
     },
   });
 }
+
+for (const store of STORES) {
+  Deno.test({
+    name: `values a store cannot keep are a 400 on ${store.name}`,
+    ignore: store.ignore,
+    fn: async () => {
+      const { attribute, defineDesktopObjectType } = await import("../objects/mod.ts");
+      const Note = defineDesktopObjectType({
+        name: "example.note.Note",
+        displayName: "Note",
+        attributes: { extra: attribute.json() },
+      });
+      const database = store.open();
+      const router = await mountCollection(new Router(), {
+        collection: "notes",
+        type: Note,
+        registry: new TypeRegistry([Note]),
+        database,
+        uniqueName: false,
+      });
+      await using server = startTestServer(router.fetch, {
+        onShutdown: () => closeStore(database),
+      });
+
+      const values: unknown[] = [{ $where: "1" }, { "a.b": 1 }, { "a\u0000b": 1 }, {
+        nested: { $gt: "" },
+      }];
+      if (store.name === "MongoDB") {
+        values.push([[1, 2], [3]]);
+      }
+      for (const extra of values) {
+        const response = await fetch(`${server.url}/notes`, {
+          method: "POST",
+          headers: { OIDC_CLAIM_sub: "alice", "content-type": "application/json" },
+          body: JSON.stringify({ type: Note.name, extra }),
+        });
+        const text = await response.text();
+        assert.equal(response.status, 400, `${JSON.stringify(extra)}: ${text}`);
+      }
+    },
+  });
+}

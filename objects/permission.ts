@@ -124,7 +124,8 @@ export const PUTTER_PERMISSIONS: readonly Permission[] = Object.freeze(["EDITOR"
 export const POSTER_PERMISSIONS: readonly Permission[] = Object.freeze(["CREATOR", "COOWNER"]);
 
 /**
- * Permissions that let a caller delete an object.
+ * Permissions that let a caller delete an object. The caller must also be able to read the object,
+ * with one of {@linkcode GETTER_PERMISSIONS}, because an object it cannot see is not found.
  *
  * @example Deleters and co-owners may delete
  * ```ts

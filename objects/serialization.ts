@@ -323,7 +323,31 @@ function convertValue(
         );
       });
     case "json":
+      checkJsonKeys(value, path);
       return structuredClone(value);
+  }
+}
+
+/**
+ * Rejects keys that document stores reserve or cannot store: a leading `$` (MongoDB operators), a
+ * `.` (paths into nested documents) and NUL.
+ */
+function checkJsonKeys(value: unknown, path: string): void {
+  if (Array.isArray(value)) {
+    value.forEach((element, index) => checkJsonKeys(element, `${path}[${index}]`));
+    return;
+  }
+  if (typeof value !== "object" || value === null) {
+    return;
+  }
+  for (const [key, member] of Object.entries(value)) {
+    if (key.startsWith("$") || key.includes(".") || key.includes("\0")) {
+      throw new InvalidObjectError(
+        `${path}.${JSON.stringify(key)}`,
+        "is not a valid key: keys must not start with $ or contain . or NUL",
+      );
+    }
+    checkJsonKeys(member, `${path}.${key}`);
   }
 }
 

@@ -110,7 +110,7 @@ export function templateToObject(json: unknown): Record<string, unknown> {
   if (!Array.isArray(data)) {
     throw new InvalidObjectError(
       "template.data",
-      'is missing; send a Collection+JSON template such as {"template": {"data": [...]}}',
+      'is missing; send a Collection+JSON template such as {"template": {"data": [...]}}, or set Content-Type: application/json to send a JSON object',
     );
   }
 
