@@ -51,8 +51,8 @@ export interface CollectionOptions {
    */
   readonly content?: boolean;
   /**
-   * The largest content a PUT accepts, in bytes. Defaults to 1 GiB, but the router's
-   * `maxBodyBytes` (1 MiB unless the service raises it) applies first.
+   * The largest content a PUT accepts, in bytes; it replaces the router's `maxBodyBytes` on the
+   * content route. Defaults to 1 GiB.
    */
   readonly maxContentBytes?: number;
   /**

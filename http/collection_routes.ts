@@ -13,7 +13,7 @@ import { getOne } from "./get_one.ts";
 import { opener } from "./opener.ts";
 import { post } from "./post.ts";
 import { put } from "./put.ts";
-import { putContent } from "./put_content.ts";
+import { DEFAULT_MAX_CONTENT_BYTES, putContent } from "./put_content.ts";
 import { remove } from "./remove.ts";
 import { bodyLimitsOf } from "./request_limits.ts";
 import type { Router } from "./router.ts";
@@ -73,12 +73,14 @@ export async function mountCollection(
   });
   checkLinks(options);
   const base = `/${collectionPath(options)}`;
+  const maxContentBytes = options.maxContentBytes ?? DEFAULT_MAX_CONTENT_BYTES;
   if (options.content) {
     router
       .get(`${base}/:id/content`, getContent(options))
       .put(
         `${base}/:id/content`,
-        putContent(options, options.maxContentBytes ? { maxBytes: options.maxContentBytes } : {}),
+        putContent(options, { maxBytes: maxContentBytes }),
+        { maxBodyBytes: maxContentBytes },
       );
   }
   const duplicator = options.links?.duplicator;

@@ -200,3 +200,36 @@ Deno.test("content is served so that browsers do not render it", async () => {
     await server.close();
   }
 });
+
+Deno.test("content uploads take the content limit, not the router's body limit", async () => {
+  const database = new SqliteDatabase();
+  const router = await mountCollection(new Router({ limits: { maxBodyBytes: 1024 } }), {
+    collection: "documents",
+    type: PropertyType,
+    registry: new TypeRegistry([PropertyType]),
+    database,
+    content: true,
+    maxContentBytes: 64 * 1024,
+  });
+  const id = await database.insert(
+    "documents",
+    { ...newObject(PropertyType), name: "owned", owner: "alice" } as DesktopObject,
+  );
+  await using server = startTestServer(router.fetch, { onShutdown: () => database.close() });
+  const url = `${server.url}/documents/${id}/content`;
+
+  const upload = await fetch(url, {
+    method: "PUT",
+    headers: { OIDC_CLAIM_sub: "alice" },
+    body: new Uint8Array(32 * 1024),
+  });
+  const tooLargeDocument = await fetch(`${server.url}/documents/${id}`, {
+    method: "PUT",
+    headers: { OIDC_CLAIM_sub: "alice", "content-type": "application/json" },
+    body: JSON.stringify({ type: PropertyType.name, description: "x".repeat(2048) }),
+  });
+
+  assert.equal(upload.status, 204);
+  assert.equal(tooLargeDocument.status, 413);
+  await tooLargeDocument.body?.cancel();
+});

@@ -18,8 +18,8 @@ const MEDIA_TYPE =
   /^[A-Za-z0-9!#$&^_.+-]+\/[A-Za-z0-9!#$&^_.+-]+(\s*;\s*[A-Za-z0-9!#$&^_.+-]+=("[^"\\]*"|[A-Za-z0-9!#$&^_.+-]+))*$/;
 
 /**
- * The largest content a PUT accepts by default: 1 GiB. The router's `maxBodyBytes` (1 MiB unless a
- * service raises it) applies first.
+ * The largest content a PUT accepts by default: 1 GiB. `mountCollection` gives the content route
+ * this limit in place of the router's `maxBodyBytes`.
  */
 export const DEFAULT_MAX_CONTENT_BYTES: number = 1024 * 1024 * 1024;
 

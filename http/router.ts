@@ -46,10 +46,17 @@ export interface RouterOptions {
   readonly limits?: RequestLimits;
 }
 
+/** Options of one route. */
+export interface RouteOptions {
+  /** The largest body the route accepts, in bytes, instead of the router's `maxBodyBytes`. */
+  readonly maxBodyBytes?: number;
+}
+
 interface Route {
   readonly method: string;
   readonly pattern: URLPattern;
   readonly handler: Handler;
+  readonly maxBodyBytes?: number;
 }
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -96,35 +103,39 @@ export class Router {
     return this.#limits;
   }
 
-  /** Adds a route for a method and a URLPattern path. */
-  add(method: string, path: string, handler: Handler): this {
+  /**
+   * Adds a route for a method and a URLPattern path. `options.maxBodyBytes` replaces the router's
+   * body limit for this route, such as for content uploads.
+   */
+  add(method: string, path: string, handler: Handler, options: RouteOptions = {}): this {
     this.#routes.push({
       method: method.toUpperCase(),
       pattern: new URLPattern({ pathname: path }),
       handler,
+      ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
     });
 
     return this;
   }
 
   /** Adds a GET route. */
-  get(path: string, handler: Handler): this {
-    return this.add("GET", path, handler);
+  get(path: string, handler: Handler, options?: RouteOptions): this {
+    return this.add("GET", path, handler, options);
   }
 
   /** Adds a POST route. */
-  post(path: string, handler: Handler): this {
-    return this.add("POST", path, handler);
+  post(path: string, handler: Handler, options?: RouteOptions): this {
+    return this.add("POST", path, handler, options);
   }
 
   /** Adds a PUT route. */
-  put(path: string, handler: Handler): this {
-    return this.add("PUT", path, handler);
+  put(path: string, handler: Handler, options?: RouteOptions): this {
+    return this.add("PUT", path, handler, options);
   }
 
   /** Adds a DELETE route. */
-  delete(path: string, handler: Handler): this {
-    return this.add("DELETE", path, handler);
+  delete(path: string, handler: Handler, options?: RouteOptions): this {
+    return this.add("DELETE", path, handler, options);
   }
 
   /** Handles a request: the function to pass to `Deno.serve`. */
@@ -136,11 +147,9 @@ export class Router {
 
     let response: Response;
     try {
-      checkRequestLimits(request, this.#limits);
-      response = await this.#dispatch(
-        limitRequestBody(request, this.#limits.maxBodyBytes),
-        requestId,
-      );
+      // The body limit depends on the route, so it is checked once the route is known.
+      checkRequestLimits(request, { ...this.#limits, maxBodyBytes: Number.MAX_SAFE_INTEGER });
+      response = await this.#dispatch(request, requestId);
     } catch (error) {
       response = errorResponse(error, requestId);
     }
@@ -178,8 +187,11 @@ export class Router {
       return methodNotAllowed(allowed);
     }
 
-    const context = await this.#context(request, url, chosen.match, requestId);
-    const response = await chosen.route.handler(request, context);
+    const maxBodyBytes = chosen.route.maxBodyBytes ?? this.#limits.maxBodyBytes;
+    checkRequestLimits(request, { ...this.#limits, maxBodyBytes });
+    const limited = limitRequestBody(request, maxBodyBytes);
+    const context = await this.#context(limited, url, chosen.match, requestId);
+    const response = await chosen.route.handler(limited, context);
     if (method === "HEAD") {
       await response.body?.cancel();
       return new Response(null, { status: response.status, headers: response.headers });
