@@ -1,5 +1,5 @@
 /**
- * Runs tasks one at a time per key, in the order they arrive, and forgets a key when its last task
+ * Runs tasks one at a time per key, in the order they arrive, and drops a key when its last task
  * ends.
  */
 export class KeyedMutex {

@@ -7,7 +7,7 @@
 /**
  * Raised by a store's `update` when the stored object no longer has the `modified` value that the
  * caller read, because another request changed it in between. The PUT handler then reads the
- * object again and retries; a 409 tells the client only when retries keep conflicting.
+ * object again and retries; the client gets a 409 only when retries keep conflicting.
  *
  * @example
  * ```ts

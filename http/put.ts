@@ -18,7 +18,7 @@ import type { Handler } from "./router.ts";
 /**
  * Creates the handler that updates an object with the body's attributes, responding with 204. Attributes
  * the body omits, and those the caller may not change (read-only ones, shares without a sharer
- * permission, `owner` for a non-owner), keep their stored values. Answers 404 when the caller may not view the object, 403
+ * permission, `owner` for a non-owner), keep their stored values. Responds with 404 when the caller may not view the object, 403
  * when it may view but not edit it, 400 for invalid input or an `id` that differs from the URL's,
  * and 409 when the new name is taken.
  *
@@ -82,7 +82,7 @@ export function put(options: CollectionOptions): Handler {
 /** How often a PUT reads and applies its body again when a concurrent write got in between. */
 const MAX_UPDATE_ATTEMPTS = 3;
 
-/** Reads the object, answering 404 when the caller may not view it and 403 when it may not edit it. */
+/** Reads the object; 404 when the caller may not view it, 403 when it may view but not edit it. */
 async function readEditable(
   options: CollectionOptions,
   context: RequestContext,
@@ -101,8 +101,8 @@ async function readEditable(
 }
 
 /**
- * Merges the body into the stored object and writes it only if nobody changed the object in
- * between; on a conflict it reads the object again and retries, so concurrent PUTs that change
+ * Merges the body into the stored object and writes it only if no other request changed the
+ * object in between; on a conflict it reads the object again and retries, so concurrent PUTs that change
  * different attributes both take effect.
  */
 async function applyUpdate(

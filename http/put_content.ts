@@ -25,7 +25,7 @@ export const DEFAULT_MAX_CONTENT_BYTES: number = 1024 * 1024 * 1024;
 
 /**
  * Creates the handler that replaces an object's content with the request body, streamed into the
- * store with the request's `Content-Type` (`application/octet-stream` when it has none), answering
+ * store with the request's `Content-Type` (`application/octet-stream` when it has none), responding with
  * 204. 404 when the caller may not view the object, 403 when it may view but not edit it, 400 for
  * a missing body and 413 for a body over `maxBytes`.
  *

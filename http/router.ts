@@ -1,5 +1,5 @@
 /**
- * A router on URLPattern that builds each request\'s context, responds to OPTIONS and with 405 and `Allow`,
+ * A router on URLPattern that builds each request's context, responds to OPTIONS and with 405 and `Allow`,
  * and maps every error to a response in one place.
  *
  * @module

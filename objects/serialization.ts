@@ -222,7 +222,7 @@ function parseMember(
 
   type.normalize?.(object, input);
   if (type.isDesktopObject && path === "" && !options.existing) {
-    // The attribute is read-only, so new objects take the type\'s defaults whatever the input contains.
+    // The attribute is read-only, so new objects take the type's defaults whatever the input contains.
     object.super_admin_default_permissions = [...type.superAdminDefaultPermissions];
   }
   for (const key of Object.keys(input)) {

@@ -26,7 +26,7 @@ export interface Suggestion {
   readonly text: string;
 }
 
-/** The source of a select input\'s choices, relative to the gateway root. */
+/** The source of a select input's choices, relative to the gateway root. */
 export interface OptionsFromUrl {
   /** The path of the choices' collection, a URI template over the item's attributes. */
   readonly path: string;
@@ -70,7 +70,7 @@ export interface ActionInput {
   readonly objectUrlTargetTypesInclude?: readonly string[];
 }
 
-/** The input of an item-if predicate: the item and the caller\'s permissions on it. */
+/** The input of an item-if predicate: the item and the caller's permissions on it. */
 export interface ItemIfContext {
   /** The item's attributes. */
   readonly item: HeaObject;
@@ -87,7 +87,7 @@ export interface Action {
   readonly name: string;
   /** `safe` for reads, `unsafe` for writes. */
   readonly type: "safe" | "unsafe";
-  /** The effect of the action on the server\'s state: `read`, `append`, `replace`, `remove`... */
+  /** The effect of the action on the server's state: `read`, `append`, `replace`, `remove`... */
   readonly action?: string;
   /** The places where clients show the action. */
   readonly target: readonly TargetTag[];
