@@ -323,9 +323,8 @@ async function getComponent(
   sub: string,
   base: string,
 ): Promise<Response> {
-  const document = await components.findOne({
-    $and: [{ _id: new ObjectId(id) }, visibleFilter(sub, GETTER)],
-  });
+  // One object by `_id` alone, with the permission check in code, as the MongoDB store does.
+  const document = await components.findOne({ _id: new ObjectId(id) });
   const permissions = document ? permissionsOf(document, sub) : [];
   if (!document || !holdsAny(permissions, GETTER)) {
     return new Response(`Registry Component ${id} not found`, { status: 404 });
@@ -439,10 +438,8 @@ async function createProperty(request: Request, sub: string, base: string): Prom
 /** Deletes a property and its GridFS content, as the registry's store does. */
 async function deleteProperty(id: string, sub: string): Promise<Response> {
   const objectId = new ObjectId(id);
-  const document = await properties.findOne({
-    $and: [{ _id: objectId }, visibleFilter(sub, GETTER)],
-  });
-  if (!document) {
+  const document = await properties.findOne({ _id: objectId });
+  if (!document || !holdsAny(permissionsOf(document, sub), GETTER)) {
     return new Response(`Property ${id} not found`, { status: 404 });
   }
   if (!holdsAny(permissionsOf(document, sub), DELETER)) {
@@ -463,9 +460,7 @@ async function deleteProperty(id: string, sub: string): Promise<Response> {
 /** Streams an object's GridFS content after the same permission check as a GET of the object. */
 async function getContent(collection: string, id: string, sub: string): Promise<Response> {
   const objectId = new ObjectId(id);
-  const document = await db.collection(collection).findOne({
-    $and: [{ _id: objectId }, visibleFilter(sub, GETTER)],
-  });
+  const document = await db.collection(collection).findOne({ _id: objectId });
   if (!document || !holdsAny(permissionsOf(document, sub), GETTER)) {
     return new Response(`${id} not found`, { status: 404 });
   }
