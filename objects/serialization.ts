@@ -391,8 +391,14 @@ function convertBoolean(value: unknown, descriptor: Attribute, path: string): bo
   throw new InvalidObjectError(path, `must be true or false, got ${describe(value, descriptor)}`);
 }
 
+/**
+ * A decimal number as JSON writes it. `Number()` alone also reads hexadecimal, binary and padded
+ * strings, which a form field should not turn into numbers.
+ */
+const DECIMAL_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
+
 function convertNumber(value: unknown, descriptor: Attribute, path: string): number {
-  const number = typeof value === "string" && value.trim() !== "" ? Number(value) : value;
+  const number = typeof value === "string" && DECIMAL_NUMBER.test(value) ? Number(value) : value;
   if (typeof number !== "number" || !Number.isFinite(number)) {
     throw new InvalidObjectError(
       path,

@@ -767,3 +767,19 @@ Deno.test("parseObject accepts only web URLs in URL attributes", () => {
     );
   }
 });
+
+Deno.test("parseObject reads only decimal numbers from strings", () => {
+  assert.equal(parseNote({ type: "example.Note", rating: "12.5" }).rating, 12.5);
+  assert.equal(parseNote({ type: "example.Note", count: "-3" }).count, -3);
+  for (const rating of ["0x10", " 12 ", "0b1", "1e", "Infinity", ""]) {
+    if (rating === "") {
+      assert.equal(parseNote({ type: "example.Note", rating }).rating, null);
+      continue;
+    }
+    assert.throws(
+      () => parseNote({ type: "example.Note", rating }),
+      (error: unknown) => error instanceof InvalidObjectError && error.field === "rating",
+      JSON.stringify(rating),
+    );
+  }
+});
