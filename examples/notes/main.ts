@@ -6,7 +6,7 @@ import {
   serve,
   SqliteDatabase,
   TypeRegistry,
-} from "jsr:@hea/server";
+} from "jsr:@hea/server@^0.1.0";
 
 const Note = defineDesktopObjectType({
   name: "example.note.Note",
