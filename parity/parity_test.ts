@@ -234,7 +234,10 @@ async function replay(target: Target, request: RecordedRequest): Promise<WireVie
 }
 
 function wireView(response: Response, text: string): WireView {
-  const normalizer = new ParityNormalizer({ keepIds: Object.values(FIXTURE_IDS) });
+  const normalizer = new ParityNormalizer({
+    keepIds: Object.values(FIXTURE_IDS),
+    sortStringLists: true,
+  });
   const all = normalizer.normalizeHeaders(response.headers);
   const headers: Record<string, string> = {};
   for (const name of COMPARED_HEADERS) {

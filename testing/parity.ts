@@ -37,6 +37,12 @@ export interface ParityNormalizerOptions {
    * They are kept, so a response that names the wrong fixture still differs.
    */
   readonly keepIds?: Iterable<string>;
+  /**
+   * Whether lists whose elements are all strings are sorted, so they compare as sets. heaserver
+   * builds several such lists (permissions, creator users and groups) from Python sets, whose
+   * order changes with each process's hash seed.
+   */
+  readonly sortStringLists?: boolean;
 }
 
 const OBJECT_ID_PATTERN = /(?<![0-9A-Fa-f])[0-9a-f]{24}(?![0-9A-Fa-f])/g;
@@ -92,10 +98,12 @@ const VOLATILE_HEADERS: Readonly<Record<string, string>> = {
 export class ParityNormalizer {
   readonly #keepIds: ReadonlySet<string>;
   readonly #ids: Map<string, string> = new Map();
+  readonly #sortStringLists: boolean;
 
   /** Creates a normalizer with its own id numbering. */
   constructor(options: ParityNormalizerOptions = {}) {
     this.#keepIds = new Set(options.keepIds ?? []);
+    this.#sortStringLists = options.sortStringLists ?? false;
   }
 
   /** Returns a copy of a JSON value with every string normalized. Object keys are kept. */
@@ -104,7 +112,9 @@ export class ParityNormalizer {
       return this.normalizeString(value);
     }
     if (Array.isArray(value)) {
-      return value.map((element) => this.normalize(element));
+      const elements = value.map((element) => this.normalize(element));
+      const strings = elements.every((element) => typeof element === "string");
+      return this.#sortStringLists && strings ? (elements as string[]).sort() : elements;
     }
     if (isPlainObject(value)) {
       const result: Record<string, unknown> = {};
