@@ -5,13 +5,7 @@
  */
 
 import type { CollectionOptions } from "./collection_options.ts";
-import {
-  checkAcceptable,
-  documentItem,
-  documentResponse,
-  notFoundError,
-  runTimeDocument,
-} from "./_document_response.ts";
+import { getForm } from "./get_form.ts";
 import type { Handler } from "./router.ts";
 
 /**
@@ -36,20 +30,6 @@ import type { Handler } from "./router.ts";
  * ```
  */
 export function getOne(options: CollectionOptions): Handler {
-  return async (request, context) => {
-    checkAcceptable(request);
-    const id = context.params.id ?? "";
-
-    const object = await options.database.get(options.collection, id, context.permissions);
-    if (!object) {
-      throw notFoundError(options, id);
-    }
-
-    const item = documentItem(object, options, context.permissions);
-    return documentResponse(
-      request,
-      context,
-      runTimeDocument(request, context, options, [item], options.links?.getOne),
-    );
-  };
+  // A form route and this route differ only in the actions they attach.
+  return getForm(options, options.links?.getOne ?? []);
 }

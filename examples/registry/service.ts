@@ -6,15 +6,16 @@
  */
 
 import {
+  type ActionLink,
   ActionSet,
   AdminPermissionContext,
   type Authenticator,
-  bodyLimitsOf,
   type CollectionOptions,
   ComponentType,
   type Database,
   getOne,
   type GroupResolver,
+  type Handler,
   HttpError,
   mountCollection,
   parseObject,
@@ -40,7 +41,7 @@ export interface RegistryServiceOptions {
   readonly authenticate?: Authenticator;
   /** Limits on request size, for the router and for the bodies that the collections parse. */
   readonly limits?: RequestLimits;
-  /** Where to publish desktop object actions and changed objects; nothing is published without it. */
+  /** The publisher of desktop object actions and changed objects. Without it nothing is published. */
   readonly publisher?: ObjectPublisher;
 }
 
@@ -62,7 +63,15 @@ export async function createRegistryService(options: RegistryServiceOptions): Pr
     ...(options.authenticate ? { authenticate: options.authenticate } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
   });
-  const bodyLimits = bodyLimitsOf(options.limits);
+  // A properties form and a self link on every object, whether read alone or in a listing.
+  const componentLinks: ActionLink[] = [
+    { name: "heaserver-registry-component-get-properties", rel: "hea-properties" },
+    { name: "heaserver-registry-component-get-self", path: "components/{id}", rel: "self" },
+  ];
+  const propertyLinks: ActionLink[] = [
+    { name: "heaserver-registry-property-get-properties", rel: "hea-properties" },
+    { name: "heaserver-registry-property-get-self", path: "properties/{id}", rel: "self" },
+  ];
 
   const components: CollectionOptions = {
     collection: "components",
@@ -71,16 +80,9 @@ export async function createRegistryService(options: RegistryServiceOptions): Pr
     database: options.database,
     ...(options.publisher ? { publisher: options.publisher } : {}),
     actions,
-    bodyLimits,
     links: {
-      getOne: [
-        { name: "heaserver-registry-component-get-properties", rel: "hea-properties" },
-        { name: "heaserver-registry-component-get-self", path: "components/{id}", rel: "self" },
-      ],
-      getAll: [
-        { name: "heaserver-registry-component-get-properties", rel: "hea-properties" },
-        { name: "heaserver-registry-component-get-self", path: "components/{id}", rel: "self" },
-      ],
+      getOne: componentLinks,
+      getAll: componentLinks,
       // heaserver-registry attaches no actions to lookups by name or by type.
       getByName: [],
       opener: [
@@ -101,16 +103,9 @@ export async function createRegistryService(options: RegistryServiceOptions): Pr
     database: options.database,
     ...(options.publisher ? { publisher: options.publisher } : {}),
     actions,
-    bodyLimits,
     links: {
-      getOne: [
-        { name: "heaserver-registry-property-get-properties", rel: "hea-properties" },
-        { name: "heaserver-registry-property-get-self", path: "properties/{id}", rel: "self" },
-      ],
-      getAll: [
-        { name: "heaserver-registry-property-get-properties", rel: "hea-properties" },
-        { name: "heaserver-registry-property-get-self", path: "properties/{id}", rel: "self" },
-      ],
+      getOne: propertyLinks,
+      getAll: propertyLinks,
       getByName: [],
     },
   };
@@ -164,16 +159,17 @@ export async function addSampleData(database: Database): Promise<number> {
  * `GET /components/bytype/{type}`: the component whose resources include the type, without
  * actions, as heaserver-registry returns it.
  */
-function componentByType(components: CollectionOptions) {
-  const one = getOne({ ...components, links: {} });
-  return async (request: Request, context: Parameters<ReturnType<typeof getOne>>[1]) => {
+function componentByType(components: CollectionOptions): Handler {
+  const getComponent = getOne({ ...components, links: {} });
+
+  return async (request, context) => {
     const typeName = context.params.type ?? "";
     const matches = components.database.getAll(components.collection, context.permissions, {
       filter: { "resources.resource_type_name": typeName },
       end: 1,
     });
     for await (const component of matches) {
-      return await one(request, {
+      return await getComponent(request, {
         ...context,
         params: { ...context.params, id: component.id ?? "" },
       });
