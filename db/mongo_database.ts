@@ -640,7 +640,7 @@ export class MongoDatabase implements Database, ContentStore {
     needed: readonly Permission[],
   ): Promise<DesktopObject | null> {
     // One object is looked up by `_id` alone and checked in code: the check is the same as the
-    // query's, and servers answer a bare `_id` lookup from the index (FerretDB v1 takes about a
+    // query's, and servers serve a bare `_id` lookup from the index (FerretDB v1 takes about a
     // fifth of the time it takes with the permission filter attached).
     const document = await this.#db.collection(collection).findOne({ _id: objectId });
     if (!document) {

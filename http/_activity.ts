@@ -7,8 +7,8 @@ import type { RequestContext } from "./request_context.ts";
 export type ActionSide = "old" | "new";
 
 /**
- * Runs a write as a desktop object action when the collection has a publisher, publishing its
- * REQUESTED, IN_PROGRESS and final statuses; without a publisher it just runs the write.
+ * Runs a write as a desktop object action when the collection has a publisher, and publishes its
+ * REQUESTED, IN_PROGRESS and final statuses. Without a publisher it only runs the write.
  */
 export async function recordActivity<T>(
   options: CollectionOptions,

@@ -125,8 +125,8 @@ export function documentResponse(
 
   const chunks = representor.render(document);
   const encoder = new TextEncoder();
-  // A client that disconnects, or a HEAD request, cancels the stream while a pull may be under way;
-  // what the pull then fails with is not an error of the request.
+  // A client that disconnects, or a HEAD request, cancels the stream while a pull may be under way.
+  // The pull then fails, but the request itself did not.
   let cancelled = false;
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
@@ -184,8 +184,8 @@ function notAcceptableError(): HttpError {
 
 /** Returns the message for an object the caller cannot see or that does not exist. */
 export function notFoundError(options: CollectionOptions, id: string): HttpError {
-  // An id the store could have issued is shown as it is; anything else is quoted and escaped, so
-  // control characters from the URL cannot reach a client or a log unescaped.
-  const shown = isObjectId(id) ? id : JSON.stringify(id);
-  return new HttpError(404, `${options.type.displayName} ${shown} not found`);
+  // Anything but an id the store could have issued is quoted and escaped, so control characters
+  // from the URL reach neither a client nor a log unescaped.
+  const printableId = isObjectId(id) ? id : JSON.stringify(id);
+  return new HttpError(404, `${options.type.displayName} ${printableId} not found`);
 }

@@ -1,5 +1,5 @@
 /**
- * What the handler factories of a desktop-object collection take.
+ * Options of the handler factories of a desktop-object collection.
  *
  * @module
  */
@@ -56,7 +56,7 @@ export interface CollectionOptions {
    */
   readonly maxContentBytes?: number;
   /**
-   * Where to announce changes. When set, POST, PUT and DELETE publish their desktop object action
+   * The publisher that announces changes. When set, POST, PUT and DELETE publish their desktop object action
    * (REQUESTED, IN_PROGRESS, then SUCCEEDED or FAILED) and POST and PUT publish the changed object.
    * Reads publish nothing.
    */

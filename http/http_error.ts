@@ -6,7 +6,7 @@
 
 /**
  * An error that carries the HTTP status to respond with, a message for the client, and extra
- * response headers (`Allow`, `Retry-After`...). Throw it from a handler; the router answers with
+ * response headers (`Allow`, `Retry-After`...). Throw it from a handler, and the router responds with
  * {@linkcode errorResponse}.
  *
  * @example Reject a request

@@ -98,7 +98,7 @@ const MAX_CLOCK_TOLERANCE_SECONDS = 300;
 const OUTAGE_LOG_INTERVAL_MS = 10_000;
 const logger = getLogger(["hea", "http", "auth"]);
 
-/** What a failure to load the issuer's keys leads to: the 503's `Retry-After`, and a log entry. */
+/** The consequences of a failure to load the issuer's keys: the 503's `Retry-After`, and a log entry. */
 interface KeysUnavailable {
   readonly retryAfter: string;
   readonly log: RateLimitedErrorLog;

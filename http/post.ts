@@ -14,7 +14,7 @@ import type { Handler } from "./router.ts";
 
 /**
  * Creates the handler that stores a new object from a Collection+JSON template, JSON or form body,
- * answering 201 with `Location`. A body without `owner` is owned by the caller. Answers 400 for
+ * responding with 201 and `Location`. A body without `owner` is owned by the caller. It responds with 400 for
  * invalid input, 403 when the caller may not create objects or names another owner, and 409 when
  * the name is taken.
  *

@@ -102,7 +102,7 @@ async function readEditable(
 
 /**
  * Merges the body into the stored object and writes it only if no other request changed the
- * object in between; on a conflict it reads the object again and retries, so concurrent PUTs that change
+ * object in between. On a conflict it reads the object again and retries, so concurrent PUTs that change
  * different attributes both take effect.
  */
 async function applyUpdate(

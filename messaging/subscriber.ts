@@ -16,7 +16,7 @@ import { declareExchange } from "./_exchange.ts";
 import { DEFAULT_EXCHANGE } from "./broker_config.ts";
 
 /**
- * What a subscriber does with a message whose handler failed.
+ * The handling of a message whose handler failed.
  *
  * - `requeue`: returns the message to the queue after `delayMs` (default 1,000) so that it is
  *   delivered again, up to `maxAttempts` deliveries in all. The last failure dead-letters it.

@@ -67,7 +67,7 @@ export class PermissionContext {
     return this.groups.includes(SUPER_ADMIN_GROUP);
   }
 
-  /** Whether the caller is the object's owner, directly or because everyone owns it. */
+  /** Returns whether the caller owns the object, directly or because everyone owns it. */
   isOwner(object: HeaObject): boolean {
     return object.owner === this.sub || object.owner === ALL_USERS;
   }
@@ -184,7 +184,7 @@ export class PermissionContext {
 }
 
 /**
- * A context for system code that bypasses every permission check: it holds every permission on
+ * A context for system code that bypasses every permission check, because it has every permission on
  * every object. Never build one from request input.
  *
  * @example Read anything

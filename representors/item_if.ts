@@ -104,7 +104,7 @@ type Node = jsep.Expression;
 /**
  * Functions an expression may call. HEA's own names keep HEA's meanings, including
  * `has_read_only_permission()`, which holds when the caller may edit (the opposite of its name) and
- * is kept so that existing WeSTL files behave as they did. New files should use the names that say
+ * is kept so that existing WeSTL files behave as they did. New files should use the names that state
  * what they check: `can_edit()`, `can_delete()`, `can_share()` and `is_read_only()`.
  */
 const PERMISSION_FUNCTIONS: Readonly<Record<string, ItemIf>> = {

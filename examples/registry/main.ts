@@ -93,8 +93,8 @@ const router = await createRegistryService({
   ...(publisher ? { publisher } : {}),
   ...(auth.authenticate ? { authenticate: auth.authenticate } : {}),
   ...(auth.groups ? { groups: auth.groups } : {}),
-  // Without --base-url, links name the address the service listens on, never the Host header
-  // that a client sent; with port 0 the port is not known yet, so the Host header decides.
+  // Without --base-url, links name the address the service listens on, never a client's Host
+  // header. With port 0 the port is not known yet, so the Host header decides.
   ...(baseUrl ? { baseUrl } : {}),
 });
 try {
